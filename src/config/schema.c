@@ -1,0 +1,475 @@
+/*
+ * Option schemas at work; see schema.h.
+ */
+#include "config/schema.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/core_options.h"
+#include "util/strbuf.h"
+#include "util/text.h"
+#include "util/xalloc.h"
+
+/* ---- lookup ---------------------------------------------------------- */
+
+void schema_each(void (*fn)(const struct schema_entry *e, void *ud), void *ud)
+{
+    for (const struct strata_core_option_group *g = strata_core_option_groups; g->file; g++) {
+        for (const struct strata_option *o = g->options; o->name; o++) {
+            fn(&(struct schema_entry){o, NULL, g->file}, ud);
+        }
+    }
+    size_t n;
+    const struct strata_module *const *mods = strata_modules_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        for (const struct strata_option *o = mods[i]->options; o && o->name; o++) {
+            fn(&(struct schema_entry){o, mods[i], mods[i]->config_file}, ud);
+        }
+    }
+}
+
+struct find_ctx {
+    const char *name;
+    struct schema_entry *out;
+    bool found;
+};
+
+static void find_one(const struct schema_entry *e, void *ud)
+{
+    struct find_ctx *c = ud;
+    if (!c->found && strcmp(e->option->name, c->name) == 0) {
+        *c->out = *e;
+        c->found = true;
+    }
+}
+
+bool schema_find(const char *name, struct schema_entry *out)
+{
+    struct find_ctx c = {name, out, false};
+    schema_each(find_one, &c);
+    return c.found;
+}
+
+/* Edits allowed for a suggestion: about a quarter of the name, 1 to 3. */
+static size_t allowed_edits(const char *name)
+{
+    size_t n = strlen(name) / 4;
+    return n < 1 ? 1 : n > 3 ? 3 : n;
+}
+
+struct suggest_ctx {
+    const char *name;
+    const char *best;
+    size_t best_distance;
+};
+
+static void consider(struct suggest_ctx *c, const char *candidate)
+{
+    size_t d = text_distance(c->name, candidate, c->best_distance);
+    if (d < c->best_distance) {
+        c->best = candidate;
+        c->best_distance = d;
+    }
+}
+
+static void suggest_one(const struct schema_entry *e, void *ud)
+{
+    consider(ud, e->option->name);
+}
+
+const char *schema_suggest(const char *name)
+{
+    struct suggest_ctx c = {name, NULL, allowed_edits(name) + 1};
+    schema_each(suggest_one, &c);
+    return c.best;
+}
+
+const char *schema_closest(const char *name, const char *const *candidates)
+{
+    struct suggest_ctx c = {name, NULL, allowed_edits(name) + 1};
+    for (const char *const *k = candidates; k && *k; k++) {
+        consider(&c, *k);
+    }
+    return c.best;
+}
+
+/* ---- validation ------------------------------------------------------ */
+
+const char *schema_type_phrase(const struct strata_option *o)
+{
+    switch (o->type) {
+    case STRATA_OPT_BOOL:
+        return "true or false";
+    case STRATA_OPT_INT:
+        return "a whole number";
+    case STRATA_OPT_NUMBER:
+        return "a number";
+    case STRATA_OPT_STRING:
+        return "text in quotes";
+    case STRATA_OPT_ENUM:
+        return "one of the listed choices";
+    case STRATA_OPT_SIZE:
+        return "a size such as 4096 or \"256K\"";
+    case STRATA_OPT_DURATION:
+        return "a duration such as 30 or \"5m\", \"1w\"";
+    case STRATA_OPT_RATE:
+        return "a rate such as \"10kb/s\"";
+    case STRATA_OPT_PATH:
+        return "a file or folder name in quotes";
+    case STRATA_OPT_PORTS:
+        return "a port number or a list such as { 5222, 5223 }";
+    case STRATA_OPT_STRINGS:
+        return "text or a list of texts such as { \"a\", \"b\" }";
+    case STRATA_OPT_JIDS:
+        return "a list of JIDs such as { \"admin@example.org\" }";
+    case STRATA_OPT_TABLE:
+        return "a table { ... }";
+    case STRATA_OPT_ANY:
+        break;
+    }
+    return "a value";
+}
+
+static const char *got(const struct cfg_value *v, char *buf, size_t len)
+{
+    char *lua = cfg_value_to_lua(v);
+    if (strlen(lua) > 60) {
+        strcpy(lua + 56, "...");
+    }
+    snprintf(buf, len, "%s", lua);
+    free(lua);
+    return buf;
+}
+
+static const char *mismatch(const struct strata_option *o, const struct cfg_value *v, char *buf,
+                            size_t len)
+{
+    char shown[64];
+    snprintf(buf, len, "expected %s, got %s", schema_type_phrase(o), got(v, shown, sizeof shown));
+    return buf;
+}
+
+int schema_number(const struct strata_option *o, const struct cfg_value *v, double *out)
+{
+    if (v->kind == CFG_NUMBER) {
+        *out = v->u.n;
+        return 0;
+    }
+    if (v->kind != CFG_STRING) {
+        return -1;
+    }
+    switch (o->type) {
+    case STRATA_OPT_SIZE:
+        return text_parse_size(v->u.str.ptr, out);
+    case STRATA_OPT_DURATION:
+        return text_parse_duration(v->u.str.ptr, out);
+    case STRATA_OPT_RATE:
+        return text_parse_rate(v->u.str.ptr, out);
+    default:
+        return -1;
+    }
+}
+
+static void describe_number(const struct strata_option *o, double n, char *buf, size_t len)
+{
+    if (o->type == STRATA_OPT_SIZE || o->type == STRATA_OPT_RATE) {
+        snprintf(buf, len, "%.0f bytes%s", n, o->type == STRATA_OPT_RATE ? "/s" : "");
+    } else if (o->type == STRATA_OPT_DURATION) {
+        snprintf(buf, len, "%g seconds", n);
+    } else {
+        snprintf(buf, len, "%g", n);
+    }
+}
+
+static const char *check_bounds(const struct strata_option *o, double n, char *buf, size_t len)
+{
+    if (o->min == o->max || (n >= o->min && n <= o->max)) {
+        return NULL;
+    }
+    char lo[48], hi[48], is[48];
+    describe_number(o, o->min, lo, sizeof lo);
+    describe_number(o, o->max, hi, sizeof hi);
+    describe_number(o, n, is, sizeof is);
+    snprintf(buf, len, "%s is out of range: allowed from %s to %s", is, lo, hi);
+    return buf;
+}
+
+static const char *check_number(const struct strata_option *o, const struct cfg_value *v,
+                                char *buf, size_t len)
+{
+    double n;
+    if (schema_number(o, v, &n) < 0) {
+        return mismatch(o, v, buf, len);
+    }
+    if (o->type == STRATA_OPT_INT && (v->kind != CFG_NUMBER || n != floor(n))) {
+        return mismatch(o, v, buf, len);
+    }
+    return check_bounds(o, n, buf, len);
+}
+
+static const char *check_choice(const struct strata_option *o, const char *s, char *buf,
+                                size_t len)
+{
+    for (const char *const *c = o->choices; c && *c; c++) {
+        if (strcmp(*c, s) == 0) {
+            return NULL;
+        }
+    }
+    struct strbuf msg = STRBUF_INIT;
+    strbuf_addf(&msg, "\"%s\" is not one of: ", s);
+    for (const char *const *c = o->choices; c && *c; c++) {
+        strbuf_addf(&msg, "%s%s", *c, c[1] ? ", " : "");
+    }
+    const char *near = schema_closest(s, o->choices);
+    if (near) {
+        strbuf_addf(&msg, " (did you mean \"%s\"?)", near);
+    }
+    snprintf(buf, len, "%s", msg.ptr);
+    strbuf_release(&msg);
+    return buf;
+}
+
+static bool is_port(const struct cfg_value *v)
+{
+    return v->kind == CFG_NUMBER && v->is_integer && v->u.n >= 1 && v->u.n <= 65535;
+}
+
+static const char *check_ports(const struct strata_option *o, const struct cfg_value *v,
+                               char *buf, size_t len)
+{
+    if (is_port(v)) {
+        return NULL;
+    }
+    if (!cfg_is_list(v)) {
+        return mismatch(o, v, buf, len);
+    }
+    for (size_t i = 0; i < v->u.table->narray; i++) {
+        const struct cfg_value *p = &v->u.table->array[i];
+        if (!is_port(p)) {
+            char shown[64];
+            snprintf(buf, len, "%s is not a port number (1 to 65535)", got(p, shown, sizeof shown));
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/* A bare JID: localpart@domain or domain, no resource. The full RFC 7622
+ * preparation happens where JIDs are used; this catches typos early. */
+static bool looks_like_bare_jid(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!*s || strchr(s, '/') || strchr(s, ' ') || (at && strchr(at + 1, '@'))) {
+        return false;
+    }
+    return !at || (at != s && at[1]);
+}
+
+static const char *check_strings(const struct strata_option *o, const struct cfg_value *v,
+                                 char *buf, size_t len)
+{
+    size_t n = v->kind == CFG_STRING ? 1 : cfg_is_list(v) ? v->u.table->narray : 0;
+    if (v->kind != CFG_STRING && !cfg_is_list(v)) {
+        return mismatch(o, v, buf, len);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct cfg_value *item = v->kind == CFG_STRING ? v : &v->u.table->array[i];
+        char shown[64];
+        if (item->kind != CFG_STRING) {
+            snprintf(buf, len, "list item %s is not text", got(item, shown, sizeof shown));
+            return buf;
+        }
+        if (o->type == STRATA_OPT_JIDS && !looks_like_bare_jid(item->u.str.ptr)) {
+            snprintf(buf, len, "\"%s\" is not a bare JID such as \"admin@example.org\"",
+                     item->u.str.ptr);
+            return buf;
+        }
+        if (o->choices && check_choice(o, item->u.str.ptr, buf, len)) {
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+static const char *check_table(const struct strata_option *o, const struct cfg_value *v,
+                               char *buf, size_t len)
+{
+    if (v->kind != CFG_TABLE) {
+        return mismatch(o, v, buf, len);
+    }
+    if (!o->fields) {
+        return NULL;
+    }
+    const struct cfg_table *t = v->u.table;
+    if (t->narray) {
+        snprintf(buf, len, "expected named fields such as { %s = ... }, got a list", o->fields[0].name);
+        return buf;
+    }
+    for (size_t i = 0; i < t->npairs; i++) {
+        const struct strata_option *f = o->fields;
+        while (f->name && strcmp(f->name, t->pairs[i].key) != 0) {
+            f++;
+        }
+        if (!f->name) {
+            const char *names[64];
+            size_t k = 0;
+            for (f = o->fields; f->name && k < 63; f++) {
+                names[k++] = f->name;
+            }
+            names[k] = NULL;
+            const char *near = schema_closest(t->pairs[i].key, names);
+            snprintf(buf, len, "unknown field '%s'%s%s%s", t->pairs[i].key,
+                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            return buf;
+        }
+        char inner[256];
+        if (schema_validate(f, &t->pairs[i].value, inner, sizeof inner)) {
+            snprintf(buf, len, "field '%s': %s", f->name, inner);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+static const char *check_type(const struct strata_option *o, const struct cfg_value *v, char *buf,
+                              size_t len)
+{
+    switch (o->type) {
+    case STRATA_OPT_BOOL:
+        return v->kind == CFG_BOOL ? NULL : mismatch(o, v, buf, len);
+    case STRATA_OPT_INT:
+    case STRATA_OPT_NUMBER:
+    case STRATA_OPT_SIZE:
+    case STRATA_OPT_DURATION:
+    case STRATA_OPT_RATE:
+        return check_number(o, v, buf, len);
+    case STRATA_OPT_STRING:
+        return v->kind == CFG_STRING ? NULL : mismatch(o, v, buf, len);
+    case STRATA_OPT_PATH:
+        return v->kind == CFG_STRING && v->u.str.len ? NULL : mismatch(o, v, buf, len);
+    case STRATA_OPT_ENUM:
+        return v->kind == CFG_STRING ? check_choice(o, v->u.str.ptr, buf, len)
+                                     : mismatch(o, v, buf, len);
+    case STRATA_OPT_PORTS:
+        return check_ports(o, v, buf, len);
+    case STRATA_OPT_STRINGS:
+    case STRATA_OPT_JIDS:
+        return check_strings(o, v, buf, len);
+    case STRATA_OPT_TABLE:
+        return check_table(o, v, buf, len);
+    case STRATA_OPT_ANY:
+        break;
+    }
+    return NULL;
+}
+
+const char *schema_validate(const struct strata_option *o, const struct cfg_value *v, char *buf,
+                            size_t buflen)
+{
+    if (v->kind == CFG_NIL) {
+        return NULL; /* nil unsets: the default applies */
+    }
+    const char *msg = check_type(o, v, buf, buflen);
+    if (!msg && o->check) {
+        msg = o->check(v);
+        if (msg && msg != buf) {
+            snprintf(buf, buflen, "%s", msg);
+            msg = buf;
+        }
+    }
+    return msg;
+}
+
+/* ---- defaults -------------------------------------------------------- */
+
+static void set_string(struct cfg_value *v, const char *s)
+{
+    v->kind = CFG_STRING;
+    v->u.str.ptr = xstrdup(s);
+    v->u.str.len = strlen(s);
+}
+
+static int list_default(const struct strata_option *o, struct cfg_value *out)
+{
+    size_t n;
+    char **items = text_split_list(o->def, &n);
+    struct cfg_table *t = xcalloc(1, sizeof *t);
+    t->array = xcalloc(n, sizeof *t->array);
+    out->kind = CFG_TABLE;
+    out->u.table = t;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++, t->narray++) {
+        struct cfg_value *item = &t->array[i];
+        if (o->type != STRATA_OPT_PORTS) {
+            set_string(item, items[i]);
+            continue;
+        }
+        item->kind = CFG_NUMBER;
+        rc |= text_parse_number(items[i], &item->u.n, &item->is_integer);
+    }
+    text_free_list(items);
+    return rc;
+}
+
+static int table_default(const struct strata_option *o, struct cfg_value *out)
+{
+    size_t n = 0;
+    for (const struct strata_option *f = o->fields; f && f->name; f++) {
+        n += f->def != NULL;
+    }
+    if (!n) {
+        return 0;
+    }
+    struct cfg_table *t = xcalloc(1, sizeof *t);
+    t->pairs = xcalloc(n, sizeof *t->pairs);
+    out->kind = CFG_TABLE;
+    out->u.table = t;
+    int rc = 0;
+    for (const struct strata_option *f = o->fields; f->name; f++) {
+        if (f->def) {
+            struct cfg_pair *p = &t->pairs[t->npairs++];
+            p->key = xstrdup(f->name);
+            rc |= schema_default(f, &p->value);
+        }
+    }
+    return rc;
+}
+
+int schema_default(const struct strata_option *o, struct cfg_value *out)
+{
+    memset(out, 0, sizeof *out);
+    if (o->type == STRATA_OPT_TABLE) {
+        return table_default(o, out);
+    }
+    if (!o->def) {
+        return 0;
+    }
+    switch (o->type) {
+    case STRATA_OPT_BOOL:
+        out->kind = CFG_BOOL;
+        return text_parse_bool(o->def, &out->u.b);
+    case STRATA_OPT_INT:
+    case STRATA_OPT_NUMBER:
+        out->kind = CFG_NUMBER;
+        return text_parse_number(o->def, &out->u.n, &out->is_integer);
+    case STRATA_OPT_SIZE:
+    case STRATA_OPT_DURATION:
+    case STRATA_OPT_RATE:
+        if (text_parse_number(o->def, &out->u.n, &out->is_integer) == 0) {
+            out->kind = CFG_NUMBER;
+            return 0;
+        }
+        set_string(out, o->def);
+        return 0;
+    case STRATA_OPT_PORTS:
+    case STRATA_OPT_STRINGS:
+    case STRATA_OPT_JIDS:
+        return list_default(o, out);
+    default:
+        set_string(out, o->def);
+        return 0;
+    }
+}
