@@ -1,0 +1,41 @@
+-- =============================================================================
+-- Layer 05, services: presence.cfg.lua -- presence (RFC 6121 §4)
+-- =============================================================================
+--
+-- This file covers how a user's availability reaches their contacts: the
+-- broadcast of presence to subscribers, probes when a user comes online,
+-- directed presence (RFC 6121 §4.6: whoever received an "available" also
+-- receives the "unavailable"), and the "unavailable" sent for a session
+-- that drops without saying goodbye. The subscription state machine itself
+-- is the roster's (04-protocol/core.cfg.lua).
+--
+-- Modules configured here (code in src/modules/05-services/):
+--   presence   core   RFC 6121 §4   presence broadcast and probes; loads automatically
+--
+-- How to read this file:
+--   * Every option comes with a comment: what it does, its unit, its default
+--     and the specification behind it. All options here are Prosody's and
+--     mean what they mean in Prosody.
+--   * A line without "--" in front is a setting in force. A line starting
+--     with "-- " is an example: remove the "-- " to use it.
+--   * config/strata.cfg.lua reads the layer files first, then domains,
+--     environments and policies, which may override what is set here. Run
+--     "strata config show --provenance" to see which file set a value.
+--
+-- State in this version: presence is planned (declared, not implemented yet;
+-- see "strata modules"). It is a core module that loads automatically, so it
+-- needs no listing and its option can be set now.
+
+-- Modules of layer 05 (services_modules): none to list here; presence loads
+-- automatically. planned in this version (see "strata modules"): "presence"
+
+-- -----------------------------------------------------------------------------
+-- presence: presence broadcast and probes (RFC 6121 §4)
+-- -----------------------------------------------------------------------------
+
+-- How a message sent to a bare JID (user@host) is delivered when the user
+-- has several clients online. false: by each client's presence <priority/>,
+-- to the highest (RFC 6121 §8.5.2.1); true: to every available client alike,
+-- which suits users whose clients all run carbons. true or false; default
+-- false.
+ignore_presence_priority = false

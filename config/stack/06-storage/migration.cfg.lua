@@ -1,0 +1,53 @@
+-- =============================================================================
+-- Layer 06, storage: migration.cfg.lua -- import, export and backups
+-- =============================================================================
+--
+-- This file configures the module that moves data in and out of Strata:
+-- export and import of accounts in the standard XEP-0227 format, import of a
+-- Prosody data directory, copying every store from one driver to another
+-- (SQLite to PostgreSQL when one machine is outgrown), and scheduled
+-- backups. The one-off operations are commands; only backups need settings.
+--
+-- Modules configured here (code in src/modules/06-storage/):
+--   migrate   official   XEP-0227   import/export, Prosody data import, backup/restore
+--
+-- How to read this file:
+--   * Every option comes with a comment: what it does, its unit, its default
+--     and the specification behind it. "Strata only" marks options Prosody
+--     does not have.
+--   * A line without "--" in front is a setting in force. A line starting
+--     with "-- " is an example (usually the default): remove the "-- " to use it.
+--   * config/strata.cfg.lua reads the layer files first, then domains,
+--     environments and policies, which may override what is set here. Run
+--     "strata config show --provenance" to see which file set a value.
+--   * Durations: "1h", "1d", "1w".
+--
+-- Backups hold every user's data, passwords' SCRAM credentials included:
+-- keep backup_path on a disk only the server's account can read, and copy
+-- backups off the machine. A backup is restored with the import command.
+--
+-- State in this version: migrate is planned, declared with all its options
+-- but not implemented yet ("strata modules" shows its state). Listing a
+-- planned module, or setting an option of a module that is not enabled,
+-- makes "strata check" warn; so the list below names it in a comment and
+-- its options are commented out.
+
+-- Modules of layer 06 enabled by this file (each assignment adds to the set).
+-- planned in this version (see "strata modules"): "migrate"
+-- storage_modules = { "migrate" }
+
+-- -----------------------------------------------------------------------------
+-- migrate: backups
+-- -----------------------------------------------------------------------------
+
+-- Folder for backups; a relative name is inside data_path. Text; default
+-- "backups". Strata only.
+-- backup_path = "backups"
+
+-- Take a consistent backup this often. Duration, 1h to 1y; default: none
+-- scheduled (backups only on request). Strata only.
+-- backup_interval = "1d"
+
+-- Scheduled backups kept; older ones are deleted. Whole number, 1 to 1000;
+-- default 7. Strata only.
+-- backup_retention = 7
