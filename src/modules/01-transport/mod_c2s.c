@@ -3,7 +3,8 @@
  *
  * Listens on c2s_ports (STARTTLS) and c2s_direct_tls_ports (XEP-0368, ALPN
  * "xmpp-client"), runs stream negotiation and hands authenticated sessions
- * to the router.
+ * to the router. c2s_require_encryption is read here and by saslauth and
+ * register; it is declared once, here, where Prosody's users look for it.
  */
 #include "strata/module.h"
 
@@ -12,8 +13,12 @@ static const struct strata_option options[] = {
      .def = "5222", .help = "ports for client connections that upgrade with STARTTLS"},
     {.name = "c2s_direct_tls_ports", .type = STRATA_OPT_PORTS, .scope = STRATA_SCOPE_GLOBAL,
      .def = "5223", .help = "ports for client connections that start with TLS (XEP-0368)"},
+    /* COMPAT(prosody): configurations older than Prosody 0.12 name the direct TLS port so. */
+    {.name = "legacy_ssl_ports", .type = STRATA_OPT_PORTS, .scope = STRATA_SCOPE_GLOBAL,
+     .help = "Prosody's older name for c2s_direct_tls_ports; prefer the new name"},
     {.name = "c2s_interfaces", .type = STRATA_OPT_STRINGS, .scope = STRATA_SCOPE_GLOBAL,
-     .def = "*, ::", .help = "addresses the client ports listen on; \"*\" is every IPv4 address, \"::\" every IPv6"},
+     .def = "*, ::",
+     .help = "addresses the client ports listen on: \"*\" every IPv4 address, \"::\" every IPv6"},
     {.name = "c2s_require_encryption", .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_HOSTS,
      .def = "true", .help = "refuse authentication and stanzas until the stream is encrypted"},
     {.name = "c2s_stanza_size_limit", .type = STRATA_OPT_SIZE, .scope = STRATA_SCOPE_GLOBAL,
@@ -31,6 +36,12 @@ static const struct strata_option options[] = {
     {.name = "c2s_send_backlog", .type = STRATA_OPT_SIZE, .scope = STRATA_SCOPE_GLOBAL,
      .def = "1M", .min = 65536, .max = 268435456, .strata_only = true,
      .help = "output a client may leave unread before its connection is closed"},
+    {.name = "c2s_tcp_keepalives", .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_GLOBAL,
+     .help = "TCP keepalives on client connections; unset follows tcp_keepalives"},
+    /* Read by s2s too (s2s_tcp_keepalives falls back to it); declared once, here. */
+    {.name = "tcp_keepalives", .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_GLOBAL,
+     .def = "true",
+     .help = "TCP keepalives on client and server connections, to notice dead peers"},
     {0},
 };
 
