@@ -1,0 +1,36 @@
+-- =============================================================================
+-- Layer 01, transport: compression.cfg.lua -- stream compression (refused)
+-- =============================================================================
+--
+-- Strata does not compress XMPP streams, and never will. This file exists so
+-- that the decision is written down where an administrator looks for it.
+--
+-- Module:
+--   compression   no tier   XEP-0138 (obsolete)   refused
+--
+-- Why:
+--   * Secrets leak. When attacker-controlled text (a message, a nickname) is
+--     compressed together with secrets (passwords, tokens, other messages)
+--     and then encrypted, the size of each encrypted record tells how well
+--     the guess compressed; repeated guesses recover the secret. These are
+--     the CRIME (2012) and BREACH (2013) attacks, and they apply to XMPP.
+--   * Decompression bombs. A stanza of a few kilobytes can inflate to
+--     gigabytes, sliding under every stanza size limit the server enforces
+--     before decompression.
+--   * The XSF deprecated XEP-0138 for these reasons, and modern clients do
+--     not use it. Mobile data is better saved by stream management and
+--     client state indication (02-stream/management.cfg.lua).
+--   * TLS-level compression is off as well (ssl_compression, tls.cfg.lua).
+--
+-- Naming "compression" in modules_enabled (Prosody's mod_compression) or in
+-- transport_modules is a "strata check" error that gives this reason, and
+-- "strata run" refuses to start until it is removed.
+
+-- -----------------------------------------------------------------------------
+-- compression
+-- -----------------------------------------------------------------------------
+
+-- Prosody's zlib level for mod_compression, recognised so that a Prosody
+-- configuration gets a clear message instead of "unknown option". Number,
+-- 1 to 9; default 7. It has no effect: compression is refused.
+-- compression_level = 7

@@ -1,0 +1,29 @@
+-- =============================================================================
+-- Layer 02, stream: negotiation.cfg.lua -- from connection to session
+-- =============================================================================
+--
+-- After a client connects, the stream is negotiated: TLS (01-transport,
+-- tls.cfg.lua), then authentication (authentication.cfg.lua), then a
+-- resource is bound (RFC 6120 §7). SASL2 does the last two, and resumes a
+-- session or enables carbons and client state, in one round trip.
+--
+-- Modules configured here (code in src/modules/02-stream/):
+--   sasl2   beta   XEP-0388, XEP-0386   SASL2 login with Bind 2 and inline
+--                                       stream management, carbons, CSI
+--
+-- How to read this file:
+--   * A line without "--" in front is a setting in force. A line starting with
+--     "-- " is an example: remove the "-- " to use it.
+--   * sasl2 has no options of its own: mechanisms come from saslauth
+--     (authentication.cfg.lua), inline features from smacks and csi_simple
+--     (management.cfg.lua) and carbons (05-services/messaging.cfg.lua).
+--     Prosody's module names sasl2_bind2 and sasl2_sm are accepted for it.
+--   * The classic path (SASL, then bind) is always offered too, for clients
+--     that do not know SASL2. Timeouts and size limits before login are in
+--     01-transport/ports.cfg.lua (c2s_timeout, c2s_preauth_stanza_size_limit).
+
+-- Modules of this layer enabled by this file (each assignment adds to the
+-- enabled set). Move a module into the list once "strata modules" shows it
+-- implemented:
+-- planned in this version (see "strata modules"): "sasl2"
+-- stream_modules = { "sasl2" }

@@ -1,0 +1,32 @@
+-- =============================================================================
+-- Layer 03, stanza: processing.cfg.lua -- stanzas that turn into several
+-- =============================================================================
+--
+-- Processing that changes what is routed: one stanza addressed to many.
+--
+-- Modules configured here (code in src/modules/03-stanza/):
+--   addressing   beta   XEP-0033   multicast addressing with a capped
+--                                  recipient count
+--
+-- How to read this file:
+--   * Every option comes with a comment: what it does, its unit, its default
+--     and the specification behind it.
+--   * A line without "--" in front is a setting in force. A line starting with
+--     "-- " is an example: remove the "-- " to use it.
+--   * Options of a module that is not enabled are left as examples: setting
+--     them makes "strata check" warn that nothing reads them.
+
+-- Modules of this layer enabled by this file (each assignment adds to the
+-- enabled set). Move a module into the list once "strata modules" shows it
+-- implemented:
+-- planned in this version (see "strata modules"): "addressing"
+-- stanza_modules = { "addressing" }
+
+-- -----------------------------------------------------------------------------
+-- addressing (XEP-0033)
+-- -----------------------------------------------------------------------------
+
+-- Most addresses (to, cc, bcc) one stanza may list; more is refused with
+-- <policy-violation/>, so that one stanza cannot become a flood (XEP-0205
+-- §4.6). Whole number, 1 to 1000; default 32. Strata only.
+-- addressing_max_recipients = 32

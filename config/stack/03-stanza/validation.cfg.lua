@@ -1,0 +1,34 @@
+-- =============================================================================
+-- Layer 03, stanza: validation.cfg.lua -- what a stanza may look like
+-- =============================================================================
+--
+-- Every byte a peer sends goes through Strata's XML parser before anything
+-- else. It accepts only the restricted XML of RFC 6120 §11: no DTDs, no
+-- entity declarations, no processing instructions, no comments; and it
+-- enforces the limits below. A stanza over a limit closes the stream with
+-- the error the RFC names (<policy-violation/>, <restricted-xml/>,
+-- <not-well-formed/>), and the server keeps serving everyone else.
+--
+-- Modules configured here: none. Validation is built into the server (core,
+-- RFC 6120 §11) and cannot be switched off; these are server-wide options.
+--
+-- How to read this file:
+--   * Every option comes with a comment: what it does, its unit, its default
+--     and the specification behind it.
+--   * A line without "--" in front is a setting in force. A line starting with
+--     "-- " is an example (the default): remove the "-- " to use it.
+--   * The size of a whole stanza is limited per connection type, next to the
+--     listeners: c2s_stanza_size_limit, c2s_preauth_stanza_size_limit and
+--     s2s_stanza_size_limit in 01-transport/ports.cfg.lua.
+
+-- Deepest nesting of elements inside one stanza. Whole number, 4 to 256;
+-- default 32, far more than any real protocol needs. Strata only.
+-- stanza_depth_limit = 32
+
+-- Most attributes one element may carry. Whole number, 4 to 1024; default 64.
+-- Strata only.
+-- stanza_attribute_limit = 64
+
+-- Longest element or attribute name, namespace included, in bytes. Whole
+-- number, 64 to 65536; default 1024. Strata only.
+-- stanza_name_length_limit = 1024

@@ -1,0 +1,23 @@
+-- =============================================================================
+-- Layer 04, protocol: experimental.cfg.lua -- protocols still being designed
+-- =============================================================================
+--
+-- This file is for protocol modules implementing XEPs of the XSF's
+-- Experimental status: useful, but their wire format may still change.
+--
+-- Modules configured here: none in this version. Young XEPs (Experimental,
+-- or only recently advanced) that Strata already plans live with the
+-- feature they belong to:
+--   sasl2 (XEP-0388), fast (XEP-0484), client_management (XEP-0494)
+--     in 02-stream/negotiation.cfg.lua and authentication.cfg.lua;
+--   channel-binding advertisement (XEP-0440) and SCRAM downgrade protection
+--     (XEP-0474) in saslauth, 02-stream/authentication.cfg.lua.
+--
+-- How to read this file:
+--   * A module added here belongs to the alpha or beta tier. Alpha modules
+--     load only when the alpha tier is on: STRATA_ENABLE_ALPHA=true in the
+--     environment, or enable_tiers = { alpha = true } in config/strata.cfg.lua.
+--   * Enable one by adding it to protocol_modules below once "strata modules"
+--     lists it, and document its options here.
+
+-- protocol_modules = { }

@@ -1,0 +1,37 @@
+-- =============================================================================
+-- Layer 04, protocol: legacy.cfg.lua -- old protocols kept working
+-- =============================================================================
+--
+-- Older clients still speak protocols that newer ones have replaced. The
+-- modules here translate, so old and new clients see the same data.
+--
+-- Modules configured here (code in src/modules/04-protocol/):
+--   vcard_legacy   core   XEP-0054, XEP-0153, XEP-0398   vcard-temp and avatar
+--                                                       hashes mapped to PEP
+--
+-- How to read this file:
+--   * Every option comes with a comment: what it does, its unit, its default
+--     and the specification behind it.
+--   * A line without "--" in front is a setting in force. A line starting with
+--     "-- " is an example: remove the "-- " to use it.
+--   * Options of a module that is not enabled are left as examples: setting
+--     them makes "strata check" warn that nothing reads them.
+--
+-- Prosody's old "vcard" module (a separate vcard-temp store) is not in
+-- Strata: vcard_legacy serves the same clients from PEP, without two copies
+-- of a profile drifting apart.
+
+-- Modules of this layer enabled by this file (each assignment adds to the
+-- enabled set). Move a module into the list once "strata modules" shows it
+-- implemented:
+-- planned in this version (see "strata modules"): "vcard_legacy"
+-- protocol_modules = { "vcard_legacy" }
+
+-- -----------------------------------------------------------------------------
+-- vcard_legacy (XEP-0054, XEP-0153, XEP-0398)
+-- -----------------------------------------------------------------------------
+-- Needs pep (05-services/pubsub.cfg.lua).
+
+-- Move vcard-temp profiles stored by an older server (a Prosody import) to
+-- PEP the first time they are read. true or false; default true.
+-- upgrade_legacy_vcards = true
