@@ -90,6 +90,10 @@ const char *strata_layer_dir(enum strata_layer layer);
 /* The `<name>_modules` list a layer file sets: "transport" for layer 1. */
 const char *strata_layer_list_prefix(enum strata_layer layer);
 
+/* The four configuration files of a layer (without ".cfg.lua"), as the
+ * shipped tree has them under config/stack/<layer dir>/. NULL outside 1..8. */
+const char *const *strata_layer_files(enum strata_layer layer);
+
 /* "core", "official", ...; "none" for STRATA_TIER_NONE. */
 const char *strata_tier_name(enum strata_tier tier);
 

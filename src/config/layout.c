@@ -10,18 +10,6 @@
 #include "config/check.h"
 #include "util/xalloc.h"
 
-static const char *const layer_files[STRATA_LAYER_COUNT + 1][4] = {
-    {NULL},
-    {"ports", "tls", "compression", "connections"},
-    {"authentication", "encryption", "management", "negotiation"},
-    {"routing", "filtering", "validation", "processing"},
-    {"core", "extensions", "legacy", "experimental"},
-    {"messaging", "presence", "groupchat", "pubsub"},
-    {"backends", "archiving", "caching", "migration"},
-    {"http", "websocket", "bosh", "components"},
-    {"ldap", "oauth", "webhooks", "apis"},
-};
-
 static bool was_read(const struct cfg_tree *t, const char *path)
 {
     char *real = realpath(path, NULL);
@@ -58,8 +46,8 @@ void check_layout(struct cfg_check *c)
     bool layered = stat(stack, &st) == 0 && S_ISDIR(st.st_mode);
     free(stack);
     for (int layer = 1; layered && layer <= STRATA_LAYER_COUNT; layer++) {
-        for (int i = 0; i < 4; i++) {
-            check_file(c, layer, layer_files[layer][i]);
+        for (const char *const *f = strata_layer_files(layer); *f; f++) {
+            check_file(c, layer, *f);
         }
     }
 }

@@ -370,7 +370,8 @@ static void check_conflicts(struct cfg_check *c, struct modset *set)
 
 static const char *specs_of(const struct strata_module *m)
 {
-    return m->specs && *m->specs ? m->specs : m->summary ? m->summary : "";
+    bool has_specs = m->specs && *m->specs && strcmp(m->specs, "-") != 0;
+    return has_specs ? m->specs : m->summary ? m->summary : "";
 }
 
 /* One note for the planned modules nobody asked for by name: they come with

@@ -80,6 +80,23 @@ const char *strata_layer_list_prefix(enum strata_layer layer)
     return layer >= 1 && layer <= STRATA_LAYER_COUNT ? layer_prefixes[layer] : NULL;
 }
 
+static const char *const layer_files[][5] = {
+    {NULL},
+    {"ports", "tls", "compression", "connections", NULL},
+    {"authentication", "encryption", "management", "negotiation", NULL},
+    {"routing", "filtering", "validation", "processing", NULL},
+    {"core", "extensions", "legacy", "experimental", NULL},
+    {"messaging", "presence", "groupchat", "pubsub", NULL},
+    {"backends", "archiving", "caching", "migration", NULL},
+    {"http", "websocket", "bosh", "components", NULL},
+    {"ldap", "oauth", "webhooks", "apis", NULL},
+};
+
+const char *const *strata_layer_files(enum strata_layer layer)
+{
+    return layer >= 1 && layer <= STRATA_LAYER_COUNT ? layer_files[layer] : NULL;
+}
+
 static const char *const tier_names[] = {"core", "official", "stable", "beta", "alpha", "none"};
 
 const char *strata_tier_name(enum strata_tier tier)
