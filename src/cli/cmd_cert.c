@@ -19,6 +19,7 @@
 
 #include "cli/cli.h"
 #include "net/tls_cert.h"
+#include "util/xalloc.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_WARNINGS 1
@@ -180,8 +181,8 @@ static int parse_args(int argc, char **argv, bool generating, struct cert_args *
     a->days = TLS_CERT_DEFAULT_DAYS;
     a->warn_days = TLS_CERT_WARN_DAYS;
     for (int i = 1; i < argc; i++) {
-        int rc = argv[i][0] == '-' ? parse_option(argc, argv, &i, generating, a)
-                                   : set_host(a, argv[i]);
+        int rc =
+            argv[i][0] == '-' ? parse_option(argc, argv, &i, generating, a) : set_host(a, argv[i]);
         if (rc != 0) {
             return rc;
         }
@@ -197,12 +198,7 @@ static int parse_args(int argc, char **argv, bool generating, struct cert_args *
 
 static char *path_in(const char *dir, const char *host, const char *suffix)
 {
-    char *p = NULL;
-
-    if (asprintf(&p, "%s/%s%s", dir, host, suffix) < 0) {
-        abort();
-    }
-    return p;
+    return xasprintf("%s/%s%s", dir, host, suffix);
 }
 
 /* Writes <dir>/<host>.crt and .key. Returns the exit status. */
@@ -260,7 +256,8 @@ static void print_summary(const struct tls_cert_findings *f, const char *host, t
                f->warnings == 1 ? "" : "s");
         return;
     }
-    if (gmtime_r(&f->not_after, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d", &tm) == 0) {
+    if (gmtime_r(&f->not_after, &tm) == NULL ||
+        strftime(when, sizeof(when), "%Y-%m-%d", &tm) == 0) {
         snprintf(when, sizeof(when), "?");
     }
     printf("ok: valid for %s until %s (%ld days); covers %s\n", host, when,
@@ -307,8 +304,7 @@ int cmd_cert(int argc, char **argv)
         usage_error("generate or check?");
         return EXIT_ERRORS;
     }
-    if (strcmp(action, "help") == 0 || strcmp(action, "--help") == 0 ||
-        strcmp(action, "-h") == 0) {
+    if (strcmp(action, "help") == 0 || strcmp(action, "--help") == 0 || strcmp(action, "-h") == 0) {
         usage(stdout);
         return EXIT_CLEAN;
     }

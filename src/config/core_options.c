@@ -38,8 +38,6 @@ static const struct strata_option orchestration[] = {
      .help = "which stability tiers load (STRATA_ENABLE_<TIER>); alpha is off by default"},
     {.name = "enabled", .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_HOST | STRATA_SCOPE_COMPONENT,
      .def = "true", .help = "set to false to keep a VirtualHost or Component in the file but not serve it"},
-    {.name = "name", .type = STRATA_OPT_STRING, .scope = STRATA_SCOPE_HOST | STRATA_SCOPE_COMPONENT,
-     .help = "a human-readable name for a host or component, shown in service discovery"},
     {.name = "plugin_paths", .type = STRATA_OPT_STRINGS, .scope = STRATA_SCOPE_GLOBAL,
      .help = "accepted for Prosody compatibility and ignored: Strata's modules are built in"},
     {.name = "pidfile", .type = STRATA_OPT_PATH, .scope = STRATA_SCOPE_GLOBAL,

@@ -26,6 +26,7 @@
 #include <openssl/x509v3.h>
 
 #include "net/tls_cert.h"
+#include "util/xalloc.h"
 
 #define DAY 86400
 
@@ -41,10 +42,7 @@ static struct fixture fx;
 
 static char *path_in(const char *dir, const char *name)
 {
-    char *p = NULL;
-
-    assert_true(asprintf(&p, "%s/%s", dir, name) > 0);
-    return p;
+    return xasprintf("%s/%s", dir, name);
 }
 
 static void generate(const char *host, const char *cert, const char *key, int days)
