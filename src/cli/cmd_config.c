@@ -117,8 +117,14 @@ static void show_default(const struct show *sh, const char *name)
     print_value_line(name, &v, v.kind == CFG_NIL ? "  -- not set, no default" : "  -- default");
     cfg_value_clear(&v);
     if (sh->provenance) {
-        printf("    declared by %s%s (config/stack/%s.cfg.lua)\n", e.module ? "module " : "the server",
-               e.module ? e.module->name : "", e.module ? e.file : e.file);
+        if (e.module) {
+            printf("    declared by module %s (config/stack/%s/%s.cfg.lua)\n", e.module->name,
+                   strata_layer_dir(e.module->layer), e.file);
+        } else if (strchr(e.file, '/')) {
+            printf("    declared by the server (config/stack/%s.cfg.lua)\n", e.file);
+        } else {
+            printf("    declared by the server (config/%s.cfg.lua)\n", e.file);
+        }
         if (e.option->help) {
             printf("    %s\n", e.option->help);
         }

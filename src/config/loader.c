@@ -21,6 +21,7 @@
 
 #include "config/env.h"
 #include "config/lua_value.h"
+#include "config/source_lines.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -40,6 +41,7 @@ struct file_ctx {
     char *dir;
     char *real;       /* realpath, for cycle detection */
     struct cfg_section *section;
+    struct source_text source; /* the file's text, while it runs */
 };
 
 struct loader {
@@ -76,21 +78,26 @@ static struct file_ctx *ctx_of_source(struct loader *ld, const char *source)
 }
 
 /* The innermost Lua code running: its file and line. */
-static void where(lua_State *L, const char **file, int *line)
+static struct file_ctx *where_ctx(lua_State *L, int *line)
 {
     struct loader *ld = loader_of(L);
     lua_Debug ar;
-    *file = NULL;
     *line = 0;
     for (int level = 0; lua_getstack(L, level, &ar); level++) {
         lua_getinfo(L, "Sl", &ar);
         struct file_ctx *ctx = ctx_of_source(ld, ar.source);
         if (ctx && ar.currentline > 0) {
-            *file = ctx->path;
             *line = ar.currentline;
-            return;
+            return ctx;
         }
     }
+    return NULL;
+}
+
+static void where(lua_State *L, const char **file, int *line)
+{
+    struct file_ctx *ctx = where_ctx(L, line);
+    *file = ctx ? ctx->path : NULL;
 }
 
 /* Lua prefixes messages with "#N:LINE: "; the diagnostic carries the place. */
@@ -157,15 +164,19 @@ static void assign(lua_State *L, struct cfg_section *section, const char *key, i
                "'%s' is a built-in of the configuration language and cannot be set", key);
         return;
     }
-    const char *file;
-    int line;
-    where(L, &file, &line);
+    int end_line;
+    struct file_ctx *ctx = where_ctx(L, &end_line);
+    int line = ctx ? source_assignment_line(&ctx->source, end_line, key) : end_line;
     struct cfg_value v;
     char err[160];
-    if (cfg_from_lua(L, idx, &v, file, line, err, sizeof err)) {
+    if (cfg_from_lua(L, idx, &v, ctx ? ctx->path : NULL, line, err, sizeof err)) {
         strbuf_release(&ld->env_note);
-        report(L, DIAG_ERROR, "bad-value", "option '%s': %s", key, err);
+        diag_add(&ld->tree->diags, DIAG_ERROR, ctx ? ctx->path : NULL, line, "bad-value",
+                 "option '%s': %s", key, err);
         return;
+    }
+    if (ctx) {
+        source_place_items(&ctx->source, line, end_line, &v);
     }
     cfg_section_set(section, key, &v, take_env_note(ld));
 }
@@ -263,7 +274,10 @@ static struct cfg_section *open_section(lua_State *L, struct file_ctx *ctx,
                "%s \"%s\" was already declared as a %s at %s:%d", kind_word(kind), name,
                kind_word(s->kind), s->file, s->line);
     } else {
-        report(L, DIAG_WARNING, "duplicate-section",
+        /* COMPAT(prosody): reopening a host from another file is how Debian's
+         * conf.d works, so only a repeat within one file looks like a slip. */
+        bool same_file = s->file == file;
+        report(L, same_file ? DIAG_WARNING : DIAG_INFO, "duplicate-section",
                "%s \"%s\" is declared again (first at %s:%d); the settings of both are merged",
                kind_word(kind), name, s->file, s->line);
     }
@@ -549,7 +563,10 @@ static void load_file(struct loader *ld, const char *path)
         return;
     }
     if (may_enter(ld, real)) {
-        run_chunk(ld, new_ctx(ld, path, real), buf, len);
+        struct file_ctx *ctx = new_ctx(ld, path, real);
+        ctx->source = (struct source_text){buf, len};
+        run_chunk(ld, ctx, buf, len);
+        ctx->source = (struct source_text){NULL, 0};
     }
     free(real);
     free(buf);

@@ -30,8 +30,14 @@ const struct modset_entry *modset_find(const struct modset *s, const struct stra
 
 static void modset_add(struct modset *s, const struct modset_entry *e)
 {
-    if (modset_find(s, e->module)) {
-        return; /* first mention wins: layer order, no duplicates */
+    struct modset_entry *old = (struct modset_entry *)modset_find(s, e->module);
+    if (old) {
+        /* The first mention keeps its place (layer order, no duplicates), but
+         * the administrator's own listing is the origin worth reporting. */
+        if (!old->listed && e->listed) {
+            *old = *e;
+        }
+        return;
     }
     s->items = xgrow(s->items, &s->cap, s->count + 1, sizeof *s->items);
     s->items[s->count++] = *e;
@@ -43,12 +49,16 @@ static void modset_remove(struct modset *s, size_t i)
     s->count--;
 }
 
+/* The list each layer file adds its modules with, by layer number. */
+static const char *const layer_lists[STRATA_LAYER_COUNT + 1] = {
+    NULL, "transport_modules", "stream_modules", "stanza_modules", "protocol_modules",
+    "services_modules", "storage_modules", "interfaces_modules", "integration_modules",
+};
+
 bool cfg_key_is_layer_list(const char *key)
 {
     for (int layer = 1; layer <= STRATA_LAYER_COUNT; layer++) {
-        const char *prefix = strata_layer_list_prefix(layer);
-        size_t n = strlen(prefix);
-        if (strncmp(key, prefix, n) == 0 && strcmp(key + n, "_modules") == 0) {
+        if (strcmp(key, layer_lists[layer]) == 0) {
             return true;
         }
     }
@@ -130,8 +140,8 @@ static void add_listed(const struct cfg_value *item, void *ud)
     }
     if (l->layer && (int)m->layer != l->layer) {
         diag_add(diags(l->c), DIAG_WARNING, item->file, item->line, "wrong-layer",
-                 "module '%s' belongs to layer %s (%s_modules), not %s", m->name,
-                 strata_layer_dir(m->layer), strata_layer_list_prefix(m->layer), l->via);
+                 "module '%s' belongs to layer %s (%s), not %s", m->name,
+                 strata_layer_dir(m->layer), layer_lists[m->layer], l->via);
     }
     modset_add(l->set, &(struct modset_entry){m, l->via, NULL, item->file, item->line, true});
 }
@@ -154,11 +164,8 @@ static void add_lists(struct cfg_check *c, const struct cfg_section *sec, struct
         each_item(&enabled->value, add_listed, &l);
     }
     for (int layer = 1; layer <= STRATA_LAYER_COUNT; layer++) {
-        char key[64];
-        snprintf(key, sizeof key, "%s_modules", strata_layer_list_prefix(layer));
-        struct list_ctx l = {c, set, NULL, layer};
-        l.via = key;
-        each_contribution(cfg_section_find(sec, key), &l);
+        struct list_ctx l = {c, set, layer_lists[layer], layer};
+        each_contribution(cfg_section_find(sec, layer_lists[layer]), &l);
     }
 }
 

@@ -27,7 +27,6 @@ static const struct note module_notes[] = {
     {"auth_internal_plain", "Strata never stores plaintext passwords; use authentication = \"internal_hashed\""},
     {"auth_anonymous", "anonymous login is not in Strata yet"},
     {"s2s_bidi", "bidirectional s2s (XEP-0288) is part of Strata's s2s module"},
-    {"turn_external", "use external_services (XEP-0215) with STUN/TURN credentials"},
     {"http_upload", "use http_file_share (XEP-0363)"},
     {"tombstones", "account tombstones are not in Strata yet"},
     {"user_account_management", "password changes are part of the register module"},
@@ -46,7 +45,6 @@ static const struct note option_notes[] = {
     {"prosody_user", "start Strata as the user it should run as"},
     {"prosody_group", "start Strata as the user it should run as"},
     {"umask", "set the umask in the service manager"},
-    {"use_ipv6", "listen addresses come from *_interfaces; include \"::\" for IPv6"},
     {NULL, NULL},
 };
 

@@ -286,6 +286,22 @@ static void test_memory_bomb_is_stopped(void **state)
     assert_non_null(strstr(d->message, "memory"));
 }
 
+static void test_multiline_values_point_at_their_lines(void **state)
+{
+    load("x = 1\nmodules_enabled = {\n  \"roster\";\n  -- a comment\n  \"carbons\", 'pep';\n}\n"
+         "sql = {\n  driver = \"SQLite3\",\n  database = \"x\"\n}\nrosterx = 2\n");
+    const struct cfg_setting *m = global("modules_enabled");
+    assert_int_equal(m->value.line, 2); /* the line naming the option, not the closing brace */
+    assert_int_equal(m->value.u.table->array[0].line, 3);
+    assert_int_equal(m->value.u.table->array[1].line, 5);
+    assert_int_equal(m->value.u.table->array[2].line, 5);
+    const struct cfg_setting *sql = global("sql");
+    assert_int_equal(sql->value.line, 7);
+    assert_int_equal(cfg_table_get(&sql->value, "database")->line, 9);
+    assert_int_equal(cfg_table_get(&sql->value, "driver")->line, 8);
+    assert_int_equal(global("rosterx")->value.line, 11);
+}
+
 static void test_unreadable_main_file(void **state)
 {
     fx.tree = cfg_tree_new("/nonexistent/strata.cfg.lua");
@@ -313,6 +329,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_builtins_cannot_be_assigned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runaway_loop_is_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_bomb_is_stopped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_multiline_values_point_at_their_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_main_file, setup, teardown),
     };
     return cmocka_run_group_tests_name("config/loader", tests, NULL, NULL);
