@@ -1,0 +1,4 @@
+VirtualHost "example.org"
+
+-- "Component" misspelt.
+Componet "muc.example.org" "muc"

@@ -1,0 +1,3 @@
+VirtualHost "example.org"
+
+Include "conf.d/uploads.cfg.lua"

@@ -1,0 +1,3 @@
+-- Settings shared by every environment.
+c2s_require_encryption = true
+Include "tls.cfg.lua"

@@ -1,0 +1,3 @@
+Include "common.cfg.lua"
+
+VirtualHost "example.org"

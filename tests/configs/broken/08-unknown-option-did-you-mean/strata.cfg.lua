@@ -1,0 +1,3 @@
+VirtualHost "example.org"
+    -- Prosody's option is allow_registration, without the s.
+    allow_registrations = true

@@ -1,0 +1,3 @@
+c2s_require_encryption = "yes"
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+stanza_depth_limit = { 32 }
+
+VirtualHost "example.org"

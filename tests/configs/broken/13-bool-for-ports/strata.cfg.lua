@@ -1,0 +1,4 @@
+-- Meant to switch federation off.
+s2s_ports = false
+
+VirtualHost "example.org"

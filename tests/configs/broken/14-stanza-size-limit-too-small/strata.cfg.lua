@@ -1,0 +1,3 @@
+c2s_stanza_size_limit = 4096
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+environment = "prodution"
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+c2s_stanza_size_limit = "lots"
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+c2s_timeout = "5 parsecs"
+
+VirtualHost "example.org"

@@ -1,0 +1,6 @@
+modules_enabled = {
+    "ping",
+    version = true,
+}
+
+VirtualHost "example.org"

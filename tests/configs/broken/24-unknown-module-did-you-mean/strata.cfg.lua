@@ -1,0 +1,7 @@
+modules_enabled = {
+    "roster",
+    "carbon",
+    "smacks",
+}
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+modules_enabled = { "posix" }
+
+VirtualHost "example.org"

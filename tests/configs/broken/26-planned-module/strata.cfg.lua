@@ -1,0 +1,3 @@
+modules_enabled = { "compliance_2023" }
+
+VirtualHost "example.org"

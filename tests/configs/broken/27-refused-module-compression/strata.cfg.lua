@@ -1,0 +1,3 @@
+modules_enabled = { "compression" }
+
+VirtualHost "example.org"

@@ -1,0 +1,4 @@
+enable_tiers = { alpha = false }
+modules_enabled = { "e2e_policy" }
+
+VirtualHost "example.org"

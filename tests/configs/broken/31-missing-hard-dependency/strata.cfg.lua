@@ -1,0 +1,4 @@
+modules_enabled = { "password_reset" }
+modules_disabled = { "register" }
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+modules_enabled = { "e2e_policy" }
+
+VirtualHost "example.org"

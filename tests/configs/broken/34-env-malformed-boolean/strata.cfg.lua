@@ -1,0 +1,3 @@
+c2s_require_encryption = env("C2S_REQUIRE_ENCRYPTION", true)
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+c2s_ports = env("C2S_PORTS", { 5222 })
+
+VirtualHost "example.org"

@@ -1,0 +1,4 @@
+VirtualHost "example.org"
+
+-- Meant muc.example.org.
+Component "example.org" "muc"

@@ -1,0 +1,1 @@
+VirtualHost "admin@example.org"

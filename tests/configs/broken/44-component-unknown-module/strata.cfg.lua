@@ -1,0 +1,3 @@
+VirtualHost "example.org"
+
+Component "muc.example.org" "mucc"

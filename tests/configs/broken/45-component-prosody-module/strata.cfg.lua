@@ -1,0 +1,3 @@
+VirtualHost "example.org"
+
+Component "upload.example.org" "http_upload"

@@ -1,0 +1,3 @@
+VirtualHost "example.org"
+
+Component "gateway.example.org"

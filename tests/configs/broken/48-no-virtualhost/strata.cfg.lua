@@ -1,0 +1,2 @@
+admins = { "admin@example.org" }
+c2s_require_encryption = true

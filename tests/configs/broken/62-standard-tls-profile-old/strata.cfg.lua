@@ -1,0 +1,3 @@
+tls_profile = "old"
+
+VirtualHost "example.org"

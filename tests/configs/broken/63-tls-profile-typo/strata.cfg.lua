@@ -1,0 +1,3 @@
+tls_profile = "moderne"
+
+VirtualHost "example.org"

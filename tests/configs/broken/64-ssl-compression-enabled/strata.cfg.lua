@@ -1,0 +1,3 @@
+ssl_compression = true
+
+VirtualHost "example.org"

@@ -1,0 +1,3 @@
+admins = { "admin@example.org/laptop" }
+
+VirtualHost "example.org"

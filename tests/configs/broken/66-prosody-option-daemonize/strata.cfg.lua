@@ -1,0 +1,3 @@
+daemonize = true
+
+VirtualHost "example.org"

@@ -1,0 +1,1 @@
+-- Layer 01-transport, compression: nothing set in this test tree.

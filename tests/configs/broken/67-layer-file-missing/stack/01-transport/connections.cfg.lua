@@ -1,0 +1,1 @@
+-- Layer 01-transport, connections: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 02-stream, authentication: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 03-stanza, filtering: nothing set in this test tree.

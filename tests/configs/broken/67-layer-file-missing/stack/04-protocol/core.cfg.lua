@@ -1,0 +1,1 @@
+-- Layer 04-protocol, core: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 04-protocol, experimental: nothing set in this test tree.

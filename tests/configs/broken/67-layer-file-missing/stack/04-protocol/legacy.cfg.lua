@@ -1,0 +1,1 @@
+-- Layer 04-protocol, legacy: nothing set in this test tree.

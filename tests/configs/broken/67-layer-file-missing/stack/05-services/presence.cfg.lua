@@ -1,0 +1,1 @@
+-- Layer 05-services, presence: nothing set in this test tree.

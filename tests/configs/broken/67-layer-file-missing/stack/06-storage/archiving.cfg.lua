@@ -1,0 +1,1 @@
+-- Layer 06-storage, archiving: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 06-storage, migration: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 07-interfaces, components: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 08-integration, ldap: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 08-integration, oauth: nothing set in this test tree.

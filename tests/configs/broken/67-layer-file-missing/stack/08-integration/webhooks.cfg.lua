@@ -1,0 +1,1 @@
+-- Layer 08-integration, webhooks: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 01-transport, ports: nothing set in this test tree.

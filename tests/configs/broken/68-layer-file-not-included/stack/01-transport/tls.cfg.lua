@@ -1,0 +1,1 @@
+-- Layer 01-transport, tls: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 02-stream, encryption: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 02-stream, management: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 03-stanza, processing: nothing set in this test tree.

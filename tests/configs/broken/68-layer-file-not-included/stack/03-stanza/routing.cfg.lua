@@ -1,0 +1,1 @@
+-- Layer 03-stanza, routing: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 03-stanza, validation: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 04-protocol, extensions: nothing set in this test tree.

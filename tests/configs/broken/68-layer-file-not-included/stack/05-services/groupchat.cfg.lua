@@ -1,0 +1,1 @@
+-- Layer 05-services, groupchat: nothing set in this test tree.

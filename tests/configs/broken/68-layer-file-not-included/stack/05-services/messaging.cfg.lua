@@ -1,0 +1,1 @@
+-- Layer 05-services, messaging: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 05-services, pubsub: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 06-storage, backends: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 07-interfaces, bosh: nothing set in this test tree.

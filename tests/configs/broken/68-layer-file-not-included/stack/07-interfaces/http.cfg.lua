@@ -1,0 +1,1 @@
+-- Layer 07-interfaces, http: nothing set in this test tree.

@@ -1,0 +1,1 @@
+-- Layer 07-interfaces, websocket: nothing set in this test tree.
