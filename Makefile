@@ -11,9 +11,9 @@
 
 BUILD ?= build
 STRATA = $(BUILD)/src/strata
-CERTS = var/certs
+CONFIG ?= config/strata.cfg.lua
 
-.PHONY: all deps build run test asan clang clean format
+.PHONY: all deps build cert run test asan clang clean format
 
 all: build
 
@@ -26,11 +26,14 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
-$(CERTS)/localhost.crt: | build
-	$(STRATA) cert generate localhost --dir $(CERTS)
+# A self-signed certificate for localhost in the configuration's
+# `certificates` folder (var/certs in development), unless one is there.
+cert: build
+	@$(STRATA) cert check localhost --config $(CONFIG) >/dev/null 2>&1 || \
+	    $(STRATA) cert generate localhost --config $(CONFIG)
 
-run: build $(CERTS)/localhost.crt
-	$(STRATA) run --config config/strata.cfg.lua
+run: build cert
+	$(STRATA) run --config $(CONFIG)
 
 test: build
 	@sh scripts/install-prosody-config.sh

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/load.h"
 #include "net/tls_cert.h"
 #include "util/xalloc.h"
 
@@ -31,27 +32,27 @@
 struct cert_args {
     char host[HOST_MAX];
     const char *dir;
+    const char *config; /* --config: where `certificates` is read when --dir is absent */
+    char *config_dir;   /* owned: that folder, resolved */
     int days;
     int warn_days;
     bool force;
 };
 
-/*
- * The certificate directory when --dir is not given.
- * SEAM: this should become the configuration's `certificates` option
- * (Prosody's default is "certs", relative to the main configuration file);
- * until the configuration is loaded here it is ./certs.
- */
-static const char *default_cert_dir(void)
+/* The certificate directory when --dir is not given: the configuration's
+ * `certificates` folder (resolved against the main file's folder, as the
+ * server resolves it), else ./certs when no configuration can be read. */
+static const char *default_cert_dir(struct cert_args *a)
 {
-    return "certs";
+    a->config_dir = cli_config_path_option(a->config, "certificates");
+    return a->config_dir ? a->config_dir : "certs";
 }
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: strata cert generate HOST [--dir DIR] [--days N] [--force]\n"
-            "       strata cert check HOST [--dir DIR] [--warn-days N]\n"
+            "usage: strata cert generate HOST [--dir DIR | --config FILE] [--days N] [--force]\n"
+            "       strata cert check HOST [--dir DIR | --config FILE] [--warn-days N]\n"
             "\n"
             "  generate  write DIR/HOST.crt and DIR/HOST.key: a self-signed certificate\n"
             "            for HOST and *.HOST (so muc.HOST is covered) and its RSA-2048 key\n"
@@ -59,12 +60,13 @@ static void usage(FILE *out)
             "            problems: expiry, names, key mismatch, format, permissions\n"
             "\n"
             "  --dir DIR      certificate directory (default: %s)\n"
+            "  --config FILE  the configuration whose `certificates` folder is used\n"
             "  --days N       validity of a generated certificate (default: %d)\n"
             "  --force        replace existing files\n"
             "  --warn-days N  warn when fewer days remain (default: %d)\n"
             "\n"
             "exit status: 0 ok, 1 warnings, 2 errors or bad usage\n",
-            default_cert_dir(), TLS_CERT_DEFAULT_DAYS, TLS_CERT_WARN_DAYS);
+            "the configuration's `certificates` folder", TLS_CERT_DEFAULT_DAYS, TLS_CERT_WARN_DAYS);
 }
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -127,7 +129,7 @@ static bool is_option(const char *arg, size_t len, const char *name)
  * takes a value. */
 static bool takes_value(bool generating, const char *name, size_t len)
 {
-    return is_option(name, len, "--dir") || (generating && is_option(name, len, "--days")) ||
+    return is_option(name, len, "--dir") || is_option(name, len, "--config") || (generating && is_option(name, len, "--days")) ||
            (!generating && is_option(name, len, "--warn-days"));
 }
 
@@ -135,6 +137,10 @@ static int set_option(struct cert_args *a, const char *name, size_t len, const c
 {
     if (is_option(name, len, "--dir")) {
         a->dir = value;
+        return 0;
+    }
+    if (is_option(name, len, "--config")) {
+        a->config = value;
         return 0;
     }
     if (is_option(name, len, "--days")) {
@@ -177,7 +183,6 @@ static int parse_option(int argc, char **argv, int *i, bool generating, struct c
 static int parse_args(int argc, char **argv, bool generating, struct cert_args *a)
 {
     memset(a, 0, sizeof(*a));
-    a->dir = default_cert_dir();
     a->days = TLS_CERT_DEFAULT_DAYS;
     a->warn_days = TLS_CERT_WARN_DAYS;
     for (int i = 1; i < argc; i++) {
@@ -189,6 +194,9 @@ static int parse_args(int argc, char **argv, bool generating, struct cert_args *
     }
     if (a->host[0] == '\0') {
         return usage_error("which host? e.g. strata cert %s example.org", argv[0]);
+    }
+    if (!a->dir) {
+        a->dir = default_cert_dir(a);
     }
     if (a->dir[0] == '\0') {
         return usage_error("--dir is empty");
@@ -317,14 +325,18 @@ int cmd_cert(int argc, char **argv)
             usage_error("--days must be at least 1");
             return EXIT_ERRORS;
         }
-        return generate_in_dir(a.dir, a.host, a.days, a.force);
+        rc = generate_in_dir(a.dir, a.host, a.days, a.force);
+        free(a.config_dir);
+        return rc;
     }
     if (strcmp(action, "check") == 0) {
         int rc = parse_args(argc - 1, argv + 1, false, &a);
         if (rc != 0) {
             return rc > 0 ? EXIT_CLEAN : EXIT_ERRORS;
         }
-        return check_in_dir(a.dir, a.host, a.warn_days);
+        rc = check_in_dir(a.dir, a.host, a.warn_days);
+        free(a.config_dir);
+        return rc;
     }
     usage_error("unknown action \"%s\"", action);
     return EXIT_ERRORS;

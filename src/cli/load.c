@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "config/loader.h"
+#include "config/schema.h"
+#include "util/xalloc.h"
 #include "strata_build.h"
 
 const char *cli_config_path(const char *given)
@@ -34,6 +36,28 @@ int cli_config_load(struct cli_config *cfg, const char *given, bool skip_ports)
     }
     cfg->check = cfg_check_run(cfg->tree, skip_ports);
     return 0;
+}
+
+char *cli_config_path_option(const char *given, const char *name)
+{
+    struct cfg_tree *t = cfg_tree_new(cli_config_path(given));
+    char *path = NULL;
+    if (cfg_load(t) == 0) {
+        const struct cfg_setting *s = cfg_tree_lookup(t, cfg_tree_global(t), name);
+        struct schema_entry e;
+        struct cfg_value def = {0};
+        const struct cfg_value *v = s ? &s->value : NULL;
+        if ((!v || v->kind == CFG_NIL) && schema_find(name, &e) && schema_default(e.option, &def) == 0) {
+            v = &def;
+        }
+        if (v && v->kind == CFG_STRING) {
+            path = v->u.str.ptr[0] == '/' ? xstrdup(v->u.str.ptr)
+                                          : xasprintf("%s/%s", t->main_dir, v->u.str.ptr);
+        }
+        cfg_value_clear(&def);
+    }
+    cfg_tree_free(t);
+    return path;
 }
 
 void cli_config_free(struct cli_config *cfg)

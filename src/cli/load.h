@@ -24,6 +24,13 @@ const char *cli_config_path(const char *given);
 int cli_config_load(struct cli_config *cfg, const char *given, bool skip_ports);
 void cli_config_free(struct cli_config *cfg);
 
+/* The value of a path option (e.g. "certificates") of the configuration
+ * that `given` selects, resolved against the main file's folder as the
+ * server resolves it: set value, else the schema default. Loads without
+ * checking. Returns a new string, or NULL when the configuration cannot be
+ * read or the option has no value. */
+char *cli_config_path_option(const char *given, const char *name);
+
 /* Prints diagnostics grouped by file, then a summary line. */
 void cli_print_diags(FILE *out, const struct cfg_tree *t);
 

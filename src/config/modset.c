@@ -359,6 +359,25 @@ static void add_dependencies(struct cfg_check *c, const struct cfg_section *sec,
     }
 }
 
+/* Soft dependencies: a module the administrator listed works better with
+ * another that is not enabled. A note, since the module still works. */
+static void note_missing_wants(struct cfg_check *c, const struct modset *set)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        const struct modset_entry *e = &set->items[i];
+        for (const char *const *w = e->module->wants; e->listed && w && *w; w++) {
+            const struct strata_module *other = strata_module_find(*w);
+            /* Suggesting a module that cannot load yet would help nobody. */
+            bool available = other && other->state == STRATA_MODULE_IMPLEMENTED;
+            if (available && !modset_find(set, other)) {
+                diag_add(diags(c), DIAG_INFO, e->file, e->line, "wants-module",
+                         "module '%s' works best with '%s', which is not enabled", e->module->name,
+                         other->name);
+            }
+        }
+    }
+}
+
 static void check_conflicts(struct cfg_check *c, struct modset *set)
 {
     for (size_t i = 0; i < set->count; i++) {
@@ -464,6 +483,7 @@ static void finish_set(struct cfg_check *c, const struct cfg_section *sec, struc
     apply_tiers_and_layers(c, set);
     add_dependencies(c, sec, set);
     check_conflicts(c, set);
+    note_missing_wants(c, set);
 }
 
 static void global_set(struct cfg_check *c)

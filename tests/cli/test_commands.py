@@ -165,3 +165,20 @@ def test_json_shape(tmp_path):
                  "message": d["message"]}
     assert "70000 is not a port number" in d["message"]
     json.dumps(report)
+
+
+def test_cert_generate_uses_the_configured_folder(tmp_path):
+    cfg = write(tmp_path / "conf" / "strata.cfg.lua", 'certificates = "../mycerts"\nVirtualHost "x.test"\n')
+    r = strata("cert", "generate", "x.test", "--config", str(cfg))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "mycerts" / "x.test.crt").is_file()
+    assert (tmp_path / "mycerts" / "x.test.key").stat().st_mode & 0o077 == 0
+    status, report = check_json(cfg, clean_env(), "--no-ports", "--strict")
+    assert status == 0, report["diagnostics"]
+    # Without a configuration to read, ./certs.
+    r = strata("cert", "generate", "y.test", "--config", str(tmp_path / "none.cfg.lua"), cwd=tmp_path)
+    assert r.returncode == 0
+    assert (tmp_path / "certs" / "y.test.crt").is_file()
+    # It never overwrites without --force.
+    r = strata("cert", "generate", "x.test", "--config", str(cfg))
+    assert r.returncode == 2
