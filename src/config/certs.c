@@ -13,7 +13,7 @@
 #include "util/xalloc.h"
 
 /* RFC 9325 does not fix a number; two weeks leaves time to renew by hand. */
-enum { EXPIRY_WARN_DAYS = 14 };
+enum { EXPIRY_WARN_DAYS = TLS_CERT_WARN_DAYS };
 
 struct cert_source {
     char *cert;
@@ -64,20 +64,40 @@ static void report_findings(struct cfg_check *c, const struct cfg_section *sec,
     }
 }
 
-static void report_missing(struct cfg_check *c, size_t si, const char *dir,
+static void report_missing(struct cfg_check *c, size_t si, const char *host, const char *dir,
                            const struct cfg_setting *dir_setting)
 {
     const struct cfg_section *sec = c->tree->sections[si];
     /* Clients of a VirtualHost need TLS; a component only for s2s. */
     enum diag_level level = sec->kind == CFG_SECTION_HOST ? DIAG_ERROR : DIAG_WARNING;
     diag_add(&c->tree->diags, level, sec->file, sec->line, "certificate-missing",
-             "%s \"%s\" has no certificate: none in %s (looked for %s.crt and %s/fullchain.pem, "
-             "as Prosody does)%s; for development run: strata cert generate %s --dir %s",
-             sec->kind == CFG_SECTION_HOST ? "VirtualHost" : "Component", sec->name, dir, sec->name,
-             sec->name, dir_setting ? "" : " (the default folder)", sec->name, dir);
+             "%s \"%s\" has no certificate: none in %s%s (looked for %s.crt + %s.key, "
+             "%s/fullchain.pem + privkey.pem and the other names Prosody uses; see "
+             "docs/certificates.md); for development run: strata cert generate %s --dir %s",
+             sec->kind == CFG_SECTION_HOST ? "VirtualHost" : "Component", sec->name, dir,
+             dir_setting ? "" : " (the default folder)", host, host, host, host, dir);
 }
 
+static void check_host(struct cfg_check *c, size_t si, const char *host, time_t now);
+
 static void check_section(struct cfg_check *c, size_t si, time_t now)
+{
+    const struct cfg_section *sec = c->tree->sections[si];
+    char buf[256];
+    if (check_host_problem(sec->name, buf, sizeof buf)) {
+        return; /* an invalid name has no certificate to look for; hosts.c says why */
+    }
+    /* RFC 7622 §3.2: the trailing dot of a fully qualified name is not part of the JID. */
+    char *host = xstrdup(sec->name);
+    size_t n = strlen(host);
+    if (n > 1 && host[n - 1] == '.') {
+        host[n - 1] = '\0';
+    }
+    check_host(c, si, host, now);
+    free(host);
+}
+
+static void check_host(struct cfg_check *c, size_t si, const char *host, time_t now)
 {
     const struct cfg_section *sec = c->tree->sections[si];
     struct cert_source src = {0};
@@ -85,8 +105,8 @@ static void check_section(struct cfg_check *c, size_t si, time_t now)
     char *dir = NULL;
     if (!from_ssl_option(c, si, &src)) {
         dir = certificates_dir(c, si, &dir_setting);
-        if (!dir || tls_cert_locate(dir, sec->name, now, &src.cert, &src.key) < 0) {
-            report_missing(c, si, dir ? dir : "certs", dir_setting);
+        if (!dir || tls_cert_locate(dir, host, now, &src.cert, &src.key) < 0) {
+            report_missing(c, si, host, dir ? dir : "certs", dir_setting);
             free(dir);
             return;
         }
@@ -94,7 +114,7 @@ static void check_section(struct cfg_check *c, size_t si, time_t now)
         src.line = sec->line;
     }
     struct tls_cert_findings f;
-    if (tls_cert_inspect(src.cert, src.key, sec->name, now, EXPIRY_WARN_DAYS, &f) == 0) {
+    if (tls_cert_inspect(src.cert, src.key, host, now, EXPIRY_WARN_DAYS, &f) == 0) {
         report_findings(c, sec, &src, &f);
     }
     free(src.cert);

@@ -28,6 +28,20 @@ const struct cfg_value *check_value(const struct cfg_check *c, size_t si, const 
     return scratch;
 }
 
+bool check_load_failed(const struct cfg_check *c)
+{
+    static const char *const codes[] = {"lua-syntax", "lua-error", "include-missing",
+                                        "file-unreadable", "include-cycle", "include-depth", NULL};
+    for (size_t i = 0; i < c->tree->diags.count; i++) {
+        for (const char *const *code = codes; *code; code++) {
+            if (strcmp(c->tree->diags.items[i].code, *code) == 0) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 static bool same_diag(const struct diag *a, const struct diag *b)
 {
     return a->level == b->level && a->line == b->line && strcmp(a->code, b->code) == 0 &&

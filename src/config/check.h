@@ -33,6 +33,7 @@ struct cfg_check {
     struct cfg_tree *tree;
     struct modset *sets; /* one per tree section, same index */
     bool tier_enabled[STRATA_TIER_COUNT];
+    char tier_origin[STRATA_TIER_COUNT][160]; /* what decided: "default", "STRATA_ENABLE_BETA=false"... */
     bool layer_disabled[STRATA_LAYER_COUNT + 1];
     bool skip_ports; /* `strata check --no-ports`: do not probe ports in use */
 };
@@ -44,6 +45,12 @@ void cfg_check_free(struct cfg_check *c);
 
 /* The entry for `m` in a set, or NULL. */
 const struct modset_entry *modset_find(const struct modset *s, const struct strata_module *m);
+
+/* Reads enable_tiers, STRATA_ENABLE_<TIER> and disabled_layers (tiers.c). */
+void check_read_switches(struct cfg_check *c);
+
+/* "STRATA_ENABLE_ALPHA" for (STRATA_TIER_ALPHA, "STRATA_"), into `var`. */
+void check_tier_variable(enum strata_tier tier, const char *prefix, char *var, size_t len);
 
 /* The parts, each in its own file. */
 void check_modules(struct cfg_check *c);  /* modset.c: module sets and their diagnostics */
@@ -59,6 +66,12 @@ void check_layout(struct cfg_check *c);   /* layout.c */
  * and without default. `setting` receives the setting or NULL. */
 const struct cfg_value *check_value(const struct cfg_check *c, size_t si, const char *name,
                                     struct cfg_value *scratch, const struct cfg_setting **setting);
+
+/* Why `name` cannot be a host (a JID domain), or NULL. hosts.c. */
+const char *check_host_problem(const char *name, char *buf, size_t len);
+
+/* True when some file could not be read or did not run to its end. */
+bool check_load_failed(const struct cfg_check *c);
 
 /* True for the layer lists (`stream_modules`...), whose assignments add up. */
 bool cfg_key_is_layer_list(const char *key);

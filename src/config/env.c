@@ -49,6 +49,7 @@ static void find_text(const char *name, struct env_lookup *out)
             if (!v) {
                 continue;
             }
+            out->raw = v;
             out->text = file ? read_secret(v, &out->error) : xstrdup(v);
             return;
         }

@@ -16,6 +16,7 @@
 struct env_lookup {
     char var[128];   /* the variable that answered, or STRATA_<NAME> when none did */
     char *text;      /* its text (malloc'd), NULL when unset */
+    const char *raw; /* the variable's own value (for _FILE: the file name); NULL when unset */
     const char *error; /* static message when the text does not fit the default */
 };
 

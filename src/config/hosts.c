@@ -4,41 +4,58 @@
  * at most 1023 octets in all), and external components need a secret.
  */
 #include <idna.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/check.h"
 
-enum { MAX_DOMAIN_OCTETS = 1023 };
+enum { MAX_DOMAIN_OCTETS = 1023, MAX_LABEL_OCTETS = 63 };
 
 static const char *kind_word(const struct cfg_section *s)
 {
     return s->kind == CFG_SECTION_HOST ? "VirtualHost" : "Component";
 }
 
-static void check_name(struct cfg_check *c, const struct cfg_section *s)
+/* Why `name` cannot be a JID domain, or NULL when it can. Writes into `buf`. */
+const char *check_host_problem(const char *name, char *buf, size_t len)
 {
-    struct diag_list *d = &c->tree->diags;
-    if (strpbrk(s->name, "@/ ") || !*s->name) {
-        diag_add(d, DIAG_ERROR, s->file, s->line, "invalid-host",
-                 "%s \"%s\" is not a domain name (no '@', '/' or spaces; e.g. \"example.org\")",
-                 kind_word(s), s->name);
-        return;
+    if (!*name || strpbrk(name, "@/ ")) {
+        return "it is not a domain name (no '@', '/' or spaces; e.g. \"example.org\")";
+    }
+    for (const char *label = name; *label;) {
+        size_t n = strcspn(label, ".");
+        if (n > MAX_LABEL_OCTETS) {
+            snprintf(buf, len, "its label \"%.*s...\" is %zu characters long; a DNS label has at "
+                     "most 63", 20, label, n);
+            return buf;
+        }
+        label += n + (label[n] == '.');
     }
     char *ascii = NULL;
-    int rc = idna_to_ascii_8z(s->name, &ascii, IDNA_USE_STD3_ASCII_RULES);
+    int rc = idna_to_ascii_8z(name, &ascii, IDNA_USE_STD3_ASCII_RULES);
+    size_t octets = ascii ? strlen(ascii) : 0;
+    free(ascii);
     if (rc != IDNA_SUCCESS) {
-        diag_add(d, DIAG_ERROR, s->file, s->line, "invalid-host", "%s \"%s\" is not a valid domain name: %s",
-                 kind_word(s), s->name, idna_strerror(rc));
-    } else if (strlen(ascii) > MAX_DOMAIN_OCTETS) {
-        diag_add(d, DIAG_ERROR, s->file, s->line, "invalid-host",
-                 "%s \"%s\" is longer than the 1023 octets a JID domain may have", kind_word(s), s->name);
+        snprintf(buf, len, "it is not a valid domain name (%s)", idna_strerror(rc));
+        return buf;
+    }
+    return octets > MAX_DOMAIN_OCTETS ? "it is longer than the 1023 octets a JID domain may have"
+                                      : NULL;
+}
+
+static void check_name(struct cfg_check *c, const struct cfg_section *s)
+{
+    char buf[256];
+    const char *problem = check_host_problem(s->name, buf, sizeof buf);
+    if (problem) {
+        diag_add(&c->tree->diags, DIAG_ERROR, s->file, s->line, "invalid-host", "%s \"%s\": %s",
+                 kind_word(s), s->name, problem);
     } else if (s->name[strlen(s->name) - 1] == '.') {
-        diag_add(d, DIAG_WARNING, s->file, s->line, "invalid-host",
+        diag_add(&c->tree->diags, DIAG_WARNING, s->file, s->line, "invalid-host",
                  "%s \"%s\" ends with a dot; JIDs carry the name without it (RFC 7622 §3.2)",
                  kind_word(s), s->name);
     }
-    free(ascii);
 }
 
 static void check_component_secret(struct cfg_check *c, size_t si)
@@ -68,7 +85,8 @@ void check_hosts(struct cfg_check *c)
             check_component_secret(c, si);
         }
     }
-    if (hosts == 0) {
+    /* A file that did not run may well hold the VirtualHost. */
+    if (hosts == 0 && !check_load_failed(c)) {
         diag_add(&c->tree->diags, DIAG_WARNING, c->tree->main_path, 0, "no-host",
                  "no VirtualHost is declared: the server serves no domain");
     }

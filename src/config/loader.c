@@ -355,8 +355,14 @@ static int l_env(lua_State *L)
         strbuf_addf(&ld->env_note, "from %s=%s", e.var, e.text ? e.text : "");
     }
     if (e.error) {
+        /* A secret's text stays hidden; a _FILE variable shows the file it names. */
+        bool names_file = strstr(e.var, "_FILE") != NULL;
+        const char *shown = names_file               ? e.raw
+                            : is_secret_name(e.var) ? "(hidden)"
+                            : e.text                ? e.text
+                                                    : "";
         report(L, DIAG_ERROR, "env-malformed", "environment variable %s=\"%s\" %s; "
-               "the default is used instead", e.var, e.text ? e.text : "", e.error);
+               "the default is used instead", e.var, shown, e.error);
     }
     free(e.text);
     return 1;

@@ -288,17 +288,13 @@ static void apply_tiers_and_layers(struct cfg_check *c, struct modset *set)
         }
         if (blocked_by_tier(c, m)) {
             if (e->listed) {
-                char upper[16];
-                size_t k = 0;
-                for (const char *p = strata_tier_name(m->tier); *p && k < sizeof upper - 1; p++) {
-                    upper[k++] = (char)toupper((unsigned char)*p);
-                }
-                upper[k] = '\0';
+                char var[64];
+                check_tier_variable(m->tier, "STRATA_", var, sizeof var);
                 diag_add(diags(c), strcmp(e->via, "modules_enabled") == 0 ? DIAG_WARNING : DIAG_INFO,
                          e->file, e->line, "tier-disabled",
-                         "module '%s' is %s tier, and that tier is disabled (STRATA_ENABLE_%s=true "
-                         "enables it); it will not load",
-                         m->name, strata_tier_name(m->tier), upper);
+                         "module '%s' is %s tier, and that tier is disabled (%s; %s=true enables "
+                         "it); it will not load",
+                         m->name, strata_tier_name(m->tier), c->tier_origin[m->tier], var);
             }
             modset_remove(set, i);
             continue;
@@ -437,44 +433,6 @@ static void report_states(struct cfg_check *c, const struct modset *set)
     }
 }
 
-/* ---- tiers and layers from the configuration --------------------------- */
-
-static void read_tiers(struct cfg_check *c)
-{
-    struct cfg_value scratch;
-    const struct cfg_setting *s;
-    const struct cfg_value *v = check_value(c, 0, "enable_tiers", &scratch, &s);
-    for (int t = 0; t < STRATA_TIER_COUNT; t++) {
-        c->tier_enabled[t] = t != STRATA_TIER_ALPHA;
-        const struct cfg_value *f = cfg_table_get(v, strata_tier_name(t));
-        if (f && f->kind == CFG_BOOL) {
-            c->tier_enabled[t] = f->u.b;
-        }
-    }
-    if (!c->tier_enabled[STRATA_TIER_CORE]) {
-        const struct cfg_value *f = cfg_table_get(v, "core");
-        diag_add(diags(c), DIAG_WARNING, f->file, f->line, "core-tier",
-                 "the core tier cannot be switched off; it stays enabled");
-        c->tier_enabled[STRATA_TIER_CORE] = true;
-    }
-    cfg_value_clear(&scratch);
-}
-
-static void read_layers(struct cfg_check *c)
-{
-    const struct cfg_setting *s = cfg_section_find(c->tree->sections[0], "disabled_layers");
-    const struct cfg_value *v = s ? &s->value : NULL;
-    size_t n = !v ? 0 : v->kind == CFG_STRING ? 1 : cfg_is_list(v) ? v->u.table->narray : 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct cfg_value *item = v->kind == CFG_STRING ? v : &v->u.table->array[i];
-        for (int layer = 1; item->kind == CFG_STRING && layer <= STRATA_LAYER_COUNT; layer++) {
-            if (strcmp(item->u.str.ptr, strata_layer_dir(layer)) == 0) {
-                c->layer_disabled[layer] = true;
-            }
-        }
-    }
-}
-
 /* ---- sets per section --------------------------------------------------- */
 
 static void finish_set(struct cfg_check *c, const struct cfg_section *sec, struct modset *set)
@@ -529,11 +487,19 @@ static void component_set(struct cfg_check *c, size_t si)
     const char *name = sec->component_module ? sec->component_module : "component";
     const struct strata_module *m = strata_module_find(name);
     struct modset *set = &c->sets[si];
+    int line = sec->module_line ? sec->module_line : sec->line;
+    const char *note = m ? NULL : prosody_module_note(name);
+    if (note) {
+        diag_add(diags(c), DIAG_ERROR, sec->file, line, "prosody-module",
+                 "Component \"%s\" runs Prosody's module '%s', which Strata does not have: %s",
+                 sec->name, name, note);
+        return;
+    }
     if (!m) {
         const char *near = suggest_module(name);
-        diag_add(diags(c), DIAG_ERROR, sec->file, sec->module_line ? sec->module_line : sec->line,
-                 "unknown-module", "Component \"%s\" names unknown module '%s'%s%s%s", sec->name,
-                 name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        diag_add(diags(c), DIAG_ERROR, sec->file, line, "unknown-module",
+                 "Component \"%s\" names unknown module '%s'%s%s%s", sec->name, name,
+                 near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
         return;
     }
     if (!(m->scope & STRATA_MODULE_COMPONENT) && strcmp(name, "component") != 0) {
@@ -550,8 +516,7 @@ static void component_set(struct cfg_check *c, size_t si)
 
 void check_modules(struct cfg_check *c)
 {
-    read_tiers(c);
-    read_layers(c);
+    check_read_switches(c);
     global_set(c);
     for (size_t si = 1; si < c->tree->nsections; si++) {
         if (c->tree->sections[si]->kind == CFG_SECTION_HOST) {

@@ -47,9 +47,12 @@ static void add_port(struct cfg_check *c, struct port_list *l, const struct port
     for (size_t i = 0; i < l->count; i++) {
         const struct port_use *o = &l->items[i];
         if (o->port == u->port) {
+            char where[512] = "";
+            if (o->file) {
+                snprintf(where, sizeof where, " (set at %s:%d)", o->file, o->line);
+            }
             diag_add(&c->tree->diags, DIAG_ERROR, u->file, u->line, "port-conflict",
-                     "port %d is used by both %s and %s%s%s%s", u->port, o->option, u->option,
-                     o->file ? " (set at " : "", o->file ? o->file : "", o->file ? ")" : "");
+                     "port %d is used by both %s%s and %s", u->port, o->option, where, u->option);
             return;
         }
     }

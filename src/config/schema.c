@@ -4,6 +4,7 @@
 #include "config/schema.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,12 +145,32 @@ static const char *got(const struct cfg_value *v, char *buf, size_t len)
     return buf;
 }
 
-static const char *mismatch(const struct strata_option *o, const struct cfg_value *v, char *buf,
-                            size_t len)
+/* What validation found: the message, and the part of the value it is
+ * about, so the diagnostic can name the line that part was written on. */
+struct verdict {
+    char *buf;
+    size_t len;
+    const struct cfg_value *at;
+};
+
+static const char *reject(struct verdict *vd, const struct cfg_value *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static const char *reject(struct verdict *vd, const struct cfg_value *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(vd->buf, vd->len, fmt, ap);
+    va_end(ap);
+    vd->at = at;
+    return vd->buf;
+}
+
+static const char *mismatch(const struct strata_option *o, const struct cfg_value *v,
+                            struct verdict *vd)
 {
     char shown[64];
-    snprintf(buf, len, "expected %s, got %s", schema_type_phrase(o), got(v, shown, sizeof shown));
-    return buf;
+    return reject(vd, v, "expected %s, got %s", schema_type_phrase(o), got(v, shown, sizeof shown));
 }
 
 int schema_number(const struct strata_option *o, const struct cfg_value *v, double *out)
@@ -184,8 +205,14 @@ static void describe_number(const struct strata_option *o, double n, char *buf, 
     }
 }
 
-static const char *check_bounds(const struct strata_option *o, double n, char *buf, size_t len)
+static const char *check_number(const struct strata_option *o, const struct cfg_value *v,
+                                struct verdict *vd)
 {
+    double n;
+    if (schema_number(o, v, &n) < 0 ||
+        (o->type == STRATA_OPT_INT && (v->kind != CFG_NUMBER || n != floor(n)))) {
+        return mismatch(o, v, vd);
+    }
     if (o->min == o->max || (n >= o->min && n <= o->max)) {
         return NULL;
     }
@@ -193,26 +220,13 @@ static const char *check_bounds(const struct strata_option *o, double n, char *b
     describe_number(o, o->min, lo, sizeof lo);
     describe_number(o, o->max, hi, sizeof hi);
     describe_number(o, n, is, sizeof is);
-    snprintf(buf, len, "%s is out of range: allowed from %s to %s", is, lo, hi);
-    return buf;
+    return reject(vd, v, "%s is out of range: allowed from %s to %s", is, lo, hi);
 }
 
-static const char *check_number(const struct strata_option *o, const struct cfg_value *v,
-                                char *buf, size_t len)
+static const char *check_choice(const struct strata_option *o, const struct cfg_value *v,
+                                struct verdict *vd)
 {
-    double n;
-    if (schema_number(o, v, &n) < 0) {
-        return mismatch(o, v, buf, len);
-    }
-    if (o->type == STRATA_OPT_INT && (v->kind != CFG_NUMBER || n != floor(n))) {
-        return mismatch(o, v, buf, len);
-    }
-    return check_bounds(o, n, buf, len);
-}
-
-static const char *check_choice(const struct strata_option *o, const char *s, char *buf,
-                                size_t len)
-{
+    const char *s = v->u.str.ptr;
     for (const char *const *c = o->choices; c && *c; c++) {
         if (strcmp(*c, s) == 0) {
             return NULL;
@@ -227,9 +241,9 @@ static const char *check_choice(const struct strata_option *o, const char *s, ch
     if (near) {
         strbuf_addf(&msg, " (did you mean \"%s\"?)", near);
     }
-    snprintf(buf, len, "%s", msg.ptr);
+    reject(vd, v, "%s", msg.ptr);
     strbuf_release(&msg);
-    return buf;
+    return vd->buf;
 }
 
 static bool is_port(const struct cfg_value *v)
@@ -238,20 +252,19 @@ static bool is_port(const struct cfg_value *v)
 }
 
 static const char *check_ports(const struct strata_option *o, const struct cfg_value *v,
-                               char *buf, size_t len)
+                               struct verdict *vd)
 {
     if (is_port(v)) {
         return NULL;
     }
     if (!cfg_is_list(v)) {
-        return mismatch(o, v, buf, len);
+        return mismatch(o, v, vd);
     }
     for (size_t i = 0; i < v->u.table->narray; i++) {
         const struct cfg_value *p = &v->u.table->array[i];
         if (!is_port(p)) {
             char shown[64];
-            snprintf(buf, len, "%s is not a port number (1 to 65535)", got(p, shown, sizeof shown));
-            return buf;
+            return reject(vd, p, "%s is not a port number (1 to 65535)", got(p, shown, sizeof shown));
         }
     }
     return NULL;
@@ -268,119 +281,147 @@ static bool looks_like_bare_jid(const char *s)
     return !at || (at != s && at[1]);
 }
 
-static const char *check_strings(const struct strata_option *o, const struct cfg_value *v,
-                                 char *buf, size_t len)
+/* A list with named entries: point at the first name, where the slip is. */
+static const char *named_entry(const struct strata_option *o, const struct cfg_value *v,
+                               struct verdict *vd)
 {
-    size_t n = v->kind == CFG_STRING ? 1 : cfg_is_list(v) ? v->u.table->narray : 0;
-    if (v->kind != CFG_STRING && !cfg_is_list(v)) {
-        return mismatch(o, v, buf, len);
+    const struct cfg_pair *p = &v->u.table->pairs[0];
+    char shown[64];
+    return reject(vd, &p->value, "expected %s, got a named entry %s = %s", schema_type_phrase(o),
+                  p->key, got(&p->value, shown, sizeof shown));
+}
+
+static const char *check_strings(const struct strata_option *o, const struct cfg_value *v,
+                                 struct verdict *vd)
+{
+    if (v->kind == CFG_TABLE && !cfg_is_list(v)) {
+        return named_entry(o, v, vd);
     }
+    if (v->kind != CFG_STRING && v->kind != CFG_TABLE) {
+        return mismatch(o, v, vd);
+    }
+    size_t n = v->kind == CFG_STRING ? 1 : v->u.table->narray;
     for (size_t i = 0; i < n; i++) {
         const struct cfg_value *item = v->kind == CFG_STRING ? v : &v->u.table->array[i];
         char shown[64];
         if (item->kind != CFG_STRING) {
-            snprintf(buf, len, "list item %s is not text", got(item, shown, sizeof shown));
-            return buf;
+            return reject(vd, item, "list item %s is not text", got(item, shown, sizeof shown));
         }
         if (o->type == STRATA_OPT_JIDS && !looks_like_bare_jid(item->u.str.ptr)) {
-            snprintf(buf, len, "\"%s\" is not a bare JID such as \"admin@example.org\"",
-                     item->u.str.ptr);
-            return buf;
+            return reject(vd, item, "\"%s\" is not a bare JID such as \"admin@example.org\"",
+                          item->u.str.ptr);
         }
-        if (o->choices && check_choice(o, item->u.str.ptr, buf, len)) {
-            return buf;
+        if (o->choices && check_choice(o, item, vd)) {
+            return vd->buf;
         }
     }
     return NULL;
 }
 
+static const struct strata_option *find_field(const struct strata_option *o, const char *key)
+{
+    for (const struct strata_option *f = o->fields; f->name; f++) {
+        if (strcmp(f->name, key) == 0) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static const char *unknown_field(const struct strata_option *o, const struct cfg_pair *p,
+                                 struct verdict *vd)
+{
+    const char *names[64];
+    size_t k = 0;
+    for (const struct strata_option *f = o->fields; f->name && k < 63; f++) {
+        names[k++] = f->name;
+    }
+    names[k] = NULL;
+    const char *near = schema_closest(p->key, names);
+    return reject(vd, &p->value, "unknown field '%s'%s%s%s", p->key, near ? " (did you mean '" : "",
+                  near ? near : "", near ? "'?)" : "");
+}
+
 static const char *check_table(const struct strata_option *o, const struct cfg_value *v,
-                               char *buf, size_t len)
+                               struct verdict *vd)
 {
     if (v->kind != CFG_TABLE) {
-        return mismatch(o, v, buf, len);
+        return mismatch(o, v, vd);
     }
     if (!o->fields) {
         return NULL;
     }
     const struct cfg_table *t = v->u.table;
     if (t->narray) {
-        snprintf(buf, len, "expected named fields such as { %s = ... }, got a list", o->fields[0].name);
-        return buf;
+        return reject(vd, &t->array[0], "expected named fields such as { %s = ... }, got a list",
+                      o->fields[0].name);
     }
     for (size_t i = 0; i < t->npairs; i++) {
-        const struct strata_option *f = o->fields;
-        while (f->name && strcmp(f->name, t->pairs[i].key) != 0) {
-            f++;
-        }
-        if (!f->name) {
-            const char *names[64];
-            size_t k = 0;
-            for (f = o->fields; f->name && k < 63; f++) {
-                names[k++] = f->name;
-            }
-            names[k] = NULL;
-            const char *near = schema_closest(t->pairs[i].key, names);
-            snprintf(buf, len, "unknown field '%s'%s%s%s", t->pairs[i].key,
-                     near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-            return buf;
+        const struct strata_option *f = find_field(o, t->pairs[i].key);
+        if (!f) {
+            return unknown_field(o, &t->pairs[i], vd);
         }
         char inner[256];
-        if (schema_validate(f, &t->pairs[i].value, inner, sizeof inner)) {
-            snprintf(buf, len, "field '%s': %s", f->name, inner);
-            return buf;
+        const struct cfg_value *at = NULL;
+        if (schema_validate_at(f, &t->pairs[i].value, inner, sizeof inner, &at)) {
+            return reject(vd, at, "field '%s': %s", f->name, inner);
         }
     }
     return NULL;
 }
 
-static const char *check_type(const struct strata_option *o, const struct cfg_value *v, char *buf,
-                              size_t len)
+static const char *check_type(const struct strata_option *o, const struct cfg_value *v,
+                              struct verdict *vd)
 {
     switch (o->type) {
     case STRATA_OPT_BOOL:
-        return v->kind == CFG_BOOL ? NULL : mismatch(o, v, buf, len);
+        return v->kind == CFG_BOOL ? NULL : mismatch(o, v, vd);
     case STRATA_OPT_INT:
     case STRATA_OPT_NUMBER:
     case STRATA_OPT_SIZE:
     case STRATA_OPT_DURATION:
     case STRATA_OPT_RATE:
-        return check_number(o, v, buf, len);
+        return check_number(o, v, vd);
     case STRATA_OPT_STRING:
-        return v->kind == CFG_STRING ? NULL : mismatch(o, v, buf, len);
+        return v->kind == CFG_STRING ? NULL : mismatch(o, v, vd);
     case STRATA_OPT_PATH:
-        return v->kind == CFG_STRING && v->u.str.len ? NULL : mismatch(o, v, buf, len);
+        return v->kind == CFG_STRING && v->u.str.len ? NULL : mismatch(o, v, vd);
     case STRATA_OPT_ENUM:
-        return v->kind == CFG_STRING ? check_choice(o, v->u.str.ptr, buf, len)
-                                     : mismatch(o, v, buf, len);
+        return v->kind == CFG_STRING ? check_choice(o, v, vd) : mismatch(o, v, vd);
     case STRATA_OPT_PORTS:
-        return check_ports(o, v, buf, len);
+        return check_ports(o, v, vd);
     case STRATA_OPT_STRINGS:
     case STRATA_OPT_JIDS:
-        return check_strings(o, v, buf, len);
+        return check_strings(o, v, vd);
     case STRATA_OPT_TABLE:
-        return check_table(o, v, buf, len);
+        return check_table(o, v, vd);
     case STRATA_OPT_ANY:
         break;
     }
     return NULL;
 }
 
+const char *schema_validate_at(const struct strata_option *o, const struct cfg_value *v, char *buf,
+                               size_t buflen, const struct cfg_value **at)
+{
+    struct verdict vd = {buf, buflen, v};
+    const char *msg = v->kind == CFG_NIL ? NULL : check_type(o, v, &vd); /* nil: the default */
+    if (!msg && v->kind != CFG_NIL && o->check) {
+        msg = o->check(v);
+        if (msg) {
+            msg = reject(&vd, v, "%s", msg);
+        }
+    }
+    if (at) {
+        *at = msg ? vd.at : NULL;
+    }
+    return msg;
+}
+
 const char *schema_validate(const struct strata_option *o, const struct cfg_value *v, char *buf,
                             size_t buflen)
 {
-    if (v->kind == CFG_NIL) {
-        return NULL; /* nil unsets: the default applies */
-    }
-    const char *msg = check_type(o, v, buf, buflen);
-    if (!msg && o->check) {
-        msg = o->check(v);
-        if (msg && msg != buf) {
-            snprintf(buf, buflen, "%s", msg);
-            msg = buf;
-        }
-    }
-    return msg;
+    return schema_validate_at(o, v, buf, buflen, NULL);
 }
 
 /* ---- defaults -------------------------------------------------------- */

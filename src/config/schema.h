@@ -40,6 +40,11 @@ const char *schema_validate(const struct strata_option *o, const struct cfg_valu
  * none). Returns 0, or -1 when the declaration itself is malformed. */
 int schema_default(const struct strata_option *o, struct cfg_value *out);
 
+/* As schema_validate, and when `v` does not fit, `*at` is the part of it
+ * the message is about (an item, a field), for its line. */
+const char *schema_validate_at(const struct strata_option *o, const struct cfg_value *v, char *buf,
+                               size_t buflen, const struct cfg_value **at);
+
 /* The number a SIZE/DURATION/RATE/INT/NUMBER value stands for; -1 if none. */
 int schema_number(const struct strata_option *o, const struct cfg_value *v, double *out);
 

@@ -100,13 +100,18 @@ static void apply(struct cfg_check *c, size_t si, const struct rule *r, const ch
     struct cfg_value scratch;
     const struct cfg_setting *s;
     const struct cfg_value *v = check_value(c, si, r->option, &scratch, &s);
+    struct schema_entry e;
+    char msg[256];
+    if (v && schema_find(r->option, &e) && schema_validate(e.option, v, msg, sizeof msg)) {
+        v = NULL; /* already reported as a bad value; judging it here would repeat that */
+    }
     const char *bad = v ? breach(r, v) : NULL;
     if (bad) {
         const char *file = s ? s->value.file : level_setting ? level_setting->value.file : c->tree->main_path;
         int line = s ? s->value.line : level_setting ? level_setting->value.line : 0;
         const char *quote = r->kind == MUST_BE_TRUE ? "" : "\"";
         diag_add(&c->tree->diags, r->severity, file, line, "insecure-for-level",
-                 "%s%s%s%s%s%s: %s%s%s is not allowed at security_level \"%s\": %s%s", r->option,
+                 "%s%s%s%s%s%s %s%s%s is not allowed at security_level \"%s\": %s%s", r->option,
                  r->field ? "." : "", r->field ? r->field : "", si ? " of " : "",
                  si ? sec->name : "", r->kind == MUST_NOT_CONTAIN ? " contains" : " =", quote, bad,
                  quote, level, r->why, s ? "" : " (this is the default; set it explicitly)");

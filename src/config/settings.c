@@ -71,8 +71,10 @@ static void check_value_of(struct cfg_check *c, const struct cfg_setting *s,
 {
     char msg[512];
     for (; s; s = s->overridden) { /* every contribution: a list may add in many files */
-        if (schema_validate(o, &s->value, msg, sizeof msg)) {
-            diag_add(&c->tree->diags, DIAG_ERROR, s->value.file, s->value.line, "bad-value",
+        const struct cfg_value *at;
+        if (schema_validate_at(o, &s->value, msg, sizeof msg, &at)) {
+            const struct cfg_value *place = at && at->file ? at : &s->value;
+            diag_add(&c->tree->diags, DIAG_ERROR, place->file, place->line, "bad-value",
                      "option '%s': %s", s->key, msg);
         }
         if (!cfg_key_is_layer_list(s->key)) {
