@@ -56,7 +56,10 @@ struct strata_option {
     const char *def;      /* default as a user writes it; NULL when unset by default.
                              Lists are comma-separated: "5222" or "*, ::" */
     double min, max;      /* bounds for INT, NUMBER, SIZE, DURATION, RATE; none when min == max */
-    const char *const *choices;          /* ENUM choices / allowed STRINGS items, NULL-terminated */
+    /* ENUM choices; allowed STRINGS items; for SIZE, DURATION, RATE, INT and
+     * NUMBER, words accepted besides a number ("never", "unlimited").
+     * NULL-terminated. */
+    const char *const *choices;
     const struct strata_option *fields;  /* TABLE: known keys, terminated by {0}; NULL = free-form */
     strata_opt_check_fn check;           /* extra validation, may be NULL */
     const char *help;                    /* one line, shown by `strata config show` and docs */

@@ -170,7 +170,10 @@ static const char *mismatch(const struct strata_option *o, const struct cfg_valu
                             struct verdict *vd)
 {
     char shown[64];
-    return reject(vd, v, "expected %s, got %s", schema_type_phrase(o), got(v, shown, sizeof shown));
+    bool keywords = o->choices && o->type != STRATA_OPT_ENUM && o->type != STRATA_OPT_STRINGS;
+    return reject(vd, v, "expected %s%s%s%s, got %s", schema_type_phrase(o),
+                  keywords ? " or \"" : "", keywords ? o->choices[0] : "", keywords ? "\"" : "",
+                  got(v, shown, sizeof shown));
 }
 
 int schema_number(const struct strata_option *o, const struct cfg_value *v, double *out)
@@ -205,9 +208,22 @@ static void describe_number(const struct strata_option *o, double n, char *buf, 
     }
 }
 
+static bool is_keyword(const struct strata_option *o, const struct cfg_value *v)
+{
+    for (const char *const *c = o->choices; v->kind == CFG_STRING && c && *c; c++) {
+        if (strcmp(*c, v->u.str.ptr) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static const char *check_number(const struct strata_option *o, const struct cfg_value *v,
                                 struct verdict *vd)
 {
+    if (is_keyword(o, v)) {
+        return NULL; /* e.g. archive_expires_after = "never" */
+    }
     double n;
     if (schema_number(o, v, &n) < 0 ||
         (o->type == STRATA_OPT_INT && (v->kind != CFG_NUMBER || n != floor(n)))) {

@@ -45,7 +45,8 @@ int schema_default(const struct strata_option *o, struct cfg_value *out);
 const char *schema_validate_at(const struct strata_option *o, const struct cfg_value *v, char *buf,
                                size_t buflen, const struct cfg_value **at);
 
-/* The number a SIZE/DURATION/RATE/INT/NUMBER value stands for; -1 if none. */
+/* The number a SIZE/DURATION/RATE/INT/NUMBER value stands for; -1 if none,
+ * as for a keyword from the option's choices ("never"). */
 int schema_number(const struct strata_option *o, const struct cfg_value *v, double *out);
 
 /* A short phrase for the type: "a size such as \"256K\"". Static storage. */

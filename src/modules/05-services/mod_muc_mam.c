@@ -6,36 +6,9 @@
  * retention is separate from users' archives because rooms outlive members.
  * Query paging (max_archive_query_results) is mam's option.
  */
-#include <ctype.h>
-#include <string.h>
 
 #include "strata/config.h"
 #include "strata/module.h"
-
-/* Prosody accepts "never" besides a duration, which the DURATION type refuses. */
-static const char *check_expiry(const struct cfg_value *v)
-{
-    static const char msg[] = "must be a duration such as \"1w\", or \"never\"";
-
-    if (v->kind == CFG_NUMBER) {
-        return v->u.n >= 0 ? NULL : msg;
-    }
-    if (v->kind != CFG_STRING) {
-        return msg;
-    }
-    const char *s = v->u.str.ptr;
-    if (strcmp(s, "never") == 0) {
-        return NULL;
-    }
-    size_t i = 0;
-    while (isdigit((unsigned char)s[i])) {
-        i++;
-    }
-    if (i == 0 || (s[i] != '\0' && (strchr("smhdwy", s[i]) == NULL || s[i + 1] != '\0'))) {
-        return msg;
-    }
-    return NULL;
-}
 
 #define SCOPE STRATA_SCOPE_COMPONENT
 
@@ -44,8 +17,8 @@ static const struct strata_option options[] = {
      .help = "new rooms have archiving enabled (owners may switch it off)"},
     {.name = "muc_log_all_rooms", .type = STRATA_OPT_BOOL, .scope = SCOPE, .def = "false",
      .help = "archive every room, whatever its owners configure"},
-    {.name = "muc_log_expires_after", .type = STRATA_OPT_ANY, .scope = SCOPE, .def = "1w",
-     .check = check_expiry, .help = "how long room messages are kept: a duration (\"1w\", \"1y\") or \"never\""},
+    {.name = "muc_log_expires_after", .type = STRATA_OPT_DURATION, .scope = SCOPE, .def = "1w",
+     .choices = STRATA_CHOICES("never"), .help = "how long room messages are kept: a duration (\"1w\", \"1y\") or \"never\""},
     {.name = "muc_log_presences", .type = STRATA_OPT_BOOL, .scope = SCOPE, .def = "false",
      .help = "also archive joins and leaves"},
     {0},

@@ -6,36 +6,10 @@
  * Retention (archive_expires_after) and a per-user quota keep archives
  * bounded. Room archives are muc_mam's.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "strata/config.h"
 #include "strata/module.h"
-
-/* Prosody accepts "never" besides a duration, which the DURATION type refuses. */
-static const char *check_expiry(const struct cfg_value *v)
-{
-    static const char msg[] = "must be a duration such as \"1w\", or \"never\"";
-
-    if (v->kind == CFG_NUMBER) {
-        return v->u.n >= 0 ? NULL : msg;
-    }
-    if (v->kind != CFG_STRING) {
-        return msg;
-    }
-    const char *s = v->u.str.ptr;
-    if (strcmp(s, "never") == 0) {
-        return NULL;
-    }
-    size_t i = 0;
-    while (isdigit((unsigned char)s[i])) {
-        i++;
-    }
-    if (i == 0 || (s[i] != '\0' && (strchr("smhdwy", s[i]) == NULL || s[i + 1] != '\0'))) {
-        return msg;
-    }
-    return NULL;
-}
 
 /* Prosody: true (archive everything), false (nothing until the user asks)
  * or "roster" (only contacts in the roster). */
@@ -52,8 +26,8 @@ static const char *check_policy(const struct cfg_value *v)
 }
 
 static const struct strata_option options[] = {
-    {.name = "archive_expires_after", .type = STRATA_OPT_ANY, .scope = STRATA_SCOPE_HOSTS,
-     .def = "1w", .check = check_expiry,
+    {.name = "archive_expires_after", .type = STRATA_OPT_DURATION, .scope = STRATA_SCOPE_HOSTS,
+     .def = "1w", .choices = STRATA_CHOICES("never"),
      .help = "how long messages are kept: a duration (\"1w\", \"1y\") or \"never\""},
     {.name = "default_archive_policy", .type = STRATA_OPT_ANY, .scope = STRATA_SCOPE_HOSTS,
      .def = "true", .check = check_policy,

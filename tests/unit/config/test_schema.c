@@ -79,6 +79,19 @@ static void test_size_duration_rate(void **state)
     assert_non_null(check(&r, str("10kb")));
 }
 
+static void test_keywords_beside_numbers(void **state)
+{
+    struct strata_option d = {.name = "archive_expires_after", .type = STRATA_OPT_DURATION,
+                              .choices = STRATA_CHOICES("never")};
+    assert_null(check(&d, str("never")));
+    assert_null(check(&d, str("2w")));
+    const char *msg = check(&d, str("nevr"));
+    assert_non_null(strstr(msg, "or \"never\""));
+    double n;
+    struct cfg_value never = str("never");
+    assert_int_equal(schema_number(&d, &never, &n), -1);
+}
+
 static void test_enum_suggests(void **state)
 {
     struct strata_option e = {.name = "e", .type = STRATA_OPT_ENUM,
@@ -172,6 +185,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bool_and_int),  cmocka_unit_test(test_size_duration_rate),
         cmocka_unit_test(test_enum_suggests), cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_keywords_beside_numbers),
         cmocka_unit_test(test_strings_and_jids), cmocka_unit_test(test_table_fields),
         cmocka_unit_test(test_defaults),      cmocka_unit_test(test_suggestions_over_the_catalogue),
     };
