@@ -27,10 +27,11 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 # A self-signed certificate for localhost in the configuration's
-# `certificates` folder (var/certs in development), unless one is there.
+# `certificates` folder (var/certs in development), unless a usable one is
+# there (`cert check` exits 0 or 1; 2 means missing or broken).
 cert: build
-	@$(STRATA) cert check localhost --config $(CONFIG) >/dev/null 2>&1 || \
-	    $(STRATA) cert generate localhost --config $(CONFIG)
+	@$(STRATA) cert check localhost --config $(CONFIG) >/dev/null 2>&1; \
+	    [ $$? -le 1 ] || $(STRATA) cert generate localhost --config $(CONFIG)
 
 run: build cert
 	$(STRATA) run --config $(CONFIG)

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="
-build-essential meson ninja-build pkg-config clang
+build-essential meson ninja-build pkg-config clang clang-format
 liblua5.4-dev libuv1-dev libssl-dev libexpat1-dev libidn-dev libc-ares-dev
 libsqlite3-dev libpq-dev libhttp-parser-dev libwslay-dev libjansson-dev
 libcmocka-dev

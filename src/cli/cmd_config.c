@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/load.h"
 #include "config/schema.h"
+#include "util/xalloc.h"
 
 struct show {
     struct cli_config cfg;
@@ -19,9 +20,42 @@ struct show {
     bool provenance;
 };
 
+static bool names_secret(const char *key)
+{
+    return strcasestr(key, "password") || strcasestr(key, "secret") || strcasestr(key, "token");
+}
+
+/* SECURITY: passwords and secrets are shown as "(hidden)", in tables too,
+ * so `config show` output can be pasted into a bug report. */
+static void hide_secrets(struct cfg_value *v, const char *key)
+{
+    if (v->kind == CFG_STRING && key && names_secret(key)) {
+        free(v->u.str.ptr);
+        v->u.str.ptr = xstrdup("(hidden)");
+        v->u.str.len = strlen("(hidden)");
+    } else if (v->kind == CFG_TABLE) {
+        for (size_t i = 0; i < v->u.table->narray; i++) {
+            hide_secrets(&v->u.table->array[i], key);
+        }
+        for (size_t i = 0; i < v->u.table->npairs; i++) {
+            hide_secrets(&v->u.table->pairs[i].value, v->u.table->pairs[i].key);
+        }
+    }
+}
+
+static char *render_shown(const char *key, const struct cfg_value *v)
+{
+    struct cfg_value copy;
+    cfg_value_copy(&copy, v);
+    hide_secrets(&copy, key);
+    char *lua = cfg_value_to_lua(&copy);
+    cfg_value_clear(&copy);
+    return lua;
+}
+
 static void print_value_line(const char *key, const struct cfg_value *v, const char *suffix)
 {
-    char *lua = cfg_value_to_lua(v);
+    char *lua = render_shown(key, v);
     printf("%s = %s%s\n", key, lua, suffix);
     free(lua);
 }
@@ -30,7 +64,7 @@ static void print_origin(const char *verb, const struct cfg_setting *s, bool wit
 {
     printf("    %s %s:%d", verb, s->value.file ? s->value.file : "?", s->value.line);
     if (with_value) {
-        char *lua = cfg_value_to_lua(&s->value);
+        char *lua = render_shown(s->key, &s->value);
         printf(" = %s", lua);
         free(lua);
     }

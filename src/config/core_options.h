@@ -17,6 +17,7 @@ struct strata_core_option_group {
 extern const struct strata_core_option_group strata_core_option_groups[];
 
 const char *strata_check_log_option(const struct cfg_value *v);
+const char *strata_check_log_levels_option(const struct cfg_value *v);
 const char *strata_check_storage_option(const struct cfg_value *v);
 
 #endif

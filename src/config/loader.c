@@ -224,6 +224,7 @@ static int l_index(lua_State *L)
 
 static int l_section_options(lua_State *L)
 {
+    struct file_ctx *ctx = lua_touserdata(L, lua_upvalueindex(1));
     struct cfg_section *section = lua_touserdata(L, lua_upvalueindex(2));
     if (lua_type(L, 1) != LUA_TTABLE) {
         return luaL_error(L, "expected a table of options after the section name");
@@ -237,6 +238,9 @@ static int l_section_options(lua_State *L)
         }
         lua_pop(L, 1);
     }
+    /* COMPAT(prosody): `VirtualHost "x" { ... }` holds its options in the
+     * table; the lines after it are global again (configmanager.lua). */
+    ctx->section = cfg_tree_global(ctx->ld->tree);
     return 0;
 }
 

@@ -66,6 +66,19 @@ const char *strata_check_log_option(const struct cfg_value *v)
     return NULL;
 }
 
+const char *strata_check_log_levels_option(const struct cfg_value *v)
+{
+    for (size_t i = 0; v->kind == CFG_TABLE && i < v->u.table->npairs; i++) {
+        const struct cfg_value *l = &v->u.table->pairs[i].value;
+        if (l->kind != CFG_STRING || !is_level(l->u.str.ptr)) {
+            return "each module's level must be \"debug\", \"info\", \"warn\" or \"error\"";
+        }
+    }
+    return v->kind == CFG_TABLE && v->u.table->narray == 0
+               ? NULL
+               : "log_levels must be a table such as { c2s = \"debug\" }";
+}
+
 static bool is_driver(const struct cfg_value *v)
 {
     static const char *const drivers[] = {"sqlite", "postgres", "memory", "sql", "internal",

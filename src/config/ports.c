@@ -42,10 +42,26 @@ static bool option_seen(const struct port_list *l, const char *option)
     return false;
 }
 
+/* COMPAT(prosody): legacy_ssl_ports is the old name of the direct TLS
+ * client ports; the same port under both names is one listener. */
+static bool same_service(const char *a, const char *b)
+{
+    static const char *const direct_tls[] = {"c2s_direct_tls_ports", "legacy_ssl_ports"};
+    bool in_a = false, in_b = false;
+    for (size_t i = 0; i < 2; i++) {
+        in_a |= strcmp(a, direct_tls[i]) == 0;
+        in_b |= strcmp(b, direct_tls[i]) == 0;
+    }
+    return in_a && in_b;
+}
+
 static void add_port(struct cfg_check *c, struct port_list *l, const struct port_use *u)
 {
     for (size_t i = 0; i < l->count; i++) {
         const struct port_use *o = &l->items[i];
+        if (o->port == u->port && same_service(o->option, u->option)) {
+            return;
+        }
         if (o->port == u->port) {
             char where[512] = "";
             if (o->file) {
@@ -130,18 +146,15 @@ static const struct cfg_value *interfaces_for(struct cfg_check *c, const char *o
     char key[128];
     size_t plen = strlen(option) - strlen("_ports");
     snprintf(key, sizeof key, "%.*s_interfaces", (int)plen, option);
-    struct schema_entry e;
-    if (schema_find(key, &e)) {
-        return check_value(c, 0, key, scratch, NULL);
-    }
+    const struct cfg_value *v = check_value(c, 0, key, scratch, NULL);
     const char *tls = strstr(key, "_direct_tls_interfaces");
-    if (tls) {
+    if (!v && tls) {
         snprintf(key + (tls - key), sizeof key - (size_t)(tls - key), "_interfaces");
-        if (schema_find(key, &e)) {
-            return check_value(c, 0, key, scratch, NULL);
-        }
+        v = check_value(c, 0, key, scratch, NULL);
     }
-    return check_value(c, 0, "interfaces", scratch, NULL);
+    /* An option without its own interfaces (or without a default) listens
+     * where the server does. */
+    return v ? v : check_value(c, 0, "interfaces", scratch, NULL);
 }
 
 static void probe_use(struct cfg_check *c, const struct port_use *u)

@@ -29,6 +29,8 @@ static const struct note module_notes[] = {
     {"s2s_bidi", "bidirectional s2s (XEP-0288) is part of Strata's s2s module"},
     {"http_upload", "use http_file_share (XEP-0363)"},
     {"tombstones", "account tombstones are not in Strata yet"},
+    {"register_ibr", "in-band registration (XEP-0077) is part of Strata's register module"},
+    {"register_limits", "registration limits are options of Strata's register module"},
     {"user_account_management", "password changes are part of the register module"},
     {"mimicking", "not in Strata yet"},
     {"lastlog", "use log_auth for login records"},

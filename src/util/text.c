@@ -150,6 +150,13 @@ int text_parse_duration(const char *s, double *out)
     return rest && *out >= 0 && apply_unit(rest, duration_units, out) == 0 ? 0 : -1;
 }
 
+/* COMPAT(prosody): mod_limits counts rates in powers of 1000 ("10kb/s" is
+ * 10000 bytes per second), unlike sizes. */
+static const struct unit rate_units[] = {
+    {"", 1}, {"b", 1}, {"k", 1e3}, {"kb", 1e3}, {"m", 1e6}, {"mb", 1e6}, {"g", 1e9}, {"gb", 1e9},
+    {NULL, 0},
+};
+
 int text_parse_rate(const char *s, double *out)
 {
     const char *slash = strchr(s, '/');
@@ -160,7 +167,8 @@ int text_parse_rate(const char *s, double *out)
         return -1;
     }
     char *amount = xstrndup(s, (size_t)(slash - s));
-    int rc = text_parse_size(amount, out);
+    const char *rest = lead_number(amount, out, NULL);
+    int rc = rest && *out >= 0 && apply_unit(rest, rate_units, out) == 0 ? 0 : -1;
     free(amount);
     return rc;
 }

@@ -30,7 +30,8 @@ int text_parse_size(const char *s, double *out);
 int text_parse_duration(const char *s, double *out);
 
 /* "10kb/s", "1mb/s", "512b/s" or a plain number of bytes per second
- * (Prosody's mod_limits syntax). Bytes per second in `out`. 0 or -1. */
+ * (Prosody's mod_limits syntax: k and m are 1000 and 1000000 here, unlike
+ * sizes). Bytes per second in `out`. 0 or -1. */
 int text_parse_rate(const char *s, double *out);
 
 /* Levenshtein distance between two short strings, capped at `cap`+1. */

@@ -182,3 +182,34 @@ def test_cert_generate_uses_the_configured_folder(tmp_path):
     # It never overwrites without --force.
     r = strata("cert", "generate", "x.test", "--config", str(cfg))
     assert r.returncode == 2
+
+
+def test_config_show_hides_secrets(tmp_path):
+    cfg = write(tmp_path / "s.cfg.lua",
+                'sql = { driver = "PostgreSQL", database = "x", password = env("DB_PASSWORD", nil) }\n'
+                'component_secret = "s3cret"\n')
+    env = clean_env(STRATA_DB_PASSWORD="hunter2")
+    for args in (["sql"], ["component_secret"], ["--provenance", "sql"], []):
+        r = strata("config", "show", "--config", str(cfg), *args, env=env)
+        assert "hunter2" not in r.stdout and "s3cret" not in r.stdout, r.stdout
+    r = strata("config", "show", "--config", str(cfg), "sql", env=env)
+    assert 'password = "(hidden)"' in r.stdout
+
+
+def test_section_table_form_returns_to_global(tmp_path):
+    # COMPAT(prosody): after VirtualHost "x" { ... } the next lines are global.
+    cfg = write(tmp_path / "s.cfg.lua",
+                'VirtualHost "a.test" { admins = { "x@a.test" } }\nadmins = { "root@b.test" }\n')
+    r = strata("config", "show", "--config", str(cfg), "admins")
+    assert r.stdout.strip() == 'admins = { "root@b.test" }'
+    r = strata("config", "show", "--host", "a.test", "--config", str(cfg), "admins")
+    assert r.stdout.strip() == 'admins = { "x@a.test" }'
+
+
+def test_prosody_legacy_ssl_ports_is_the_direct_tls_port(tmp_path):
+    cfg = write(tmp_path / "s.cfg.lua", "legacy_ssl_ports = { 5223 }\n")
+    status, report = check_json(cfg, clean_env(), "--no-ports")
+    assert not [d for d in report["diagnostics"] if d["code"] == "port-conflict"]
+    cfg = write(tmp_path / "t.cfg.lua", "legacy_ssl_ports = { 5222 }\n")
+    status, report = check_json(cfg, clean_env(), "--no-ports")
+    assert [d for d in report["diagnostics"] if d["code"] == "port-conflict"]

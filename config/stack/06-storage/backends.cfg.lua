@@ -70,8 +70,8 @@ storage = db_driver
 --              database name
 --   host, port, username, password: PostgreSQL only (SQLite ignores them)
 --   sslmode    PostgreSQL only: "disable" to "verify-full"; the right value
---              depends on the network, so the environment files set it
---              (config/environments/*.cfg.lua), not this one.
+--              depends on the network: set it in sql here or in your
+--              environment file when the database is on another machine.
 local is_postgres = db_driver == "postgres"
 sql = {
     driver = is_postgres and "PostgreSQL" or "SQLite3",

@@ -16,8 +16,9 @@
 -- on the same machine (nginx, Caddy) that terminates TLS; HTTPS (5281)
 -- listens on every address with the hosts' certificates. Behind a proxy,
 -- set http_external_url and trusted_proxies so links and client addresses
--- are right. Public addresses and URLs differ per deployment: the
--- environment files (config/environments/*.cfg.lua) set them, not this one.
+-- are right. Public addresses and URLs differ per deployment: set them in
+-- your environment file (config/environments/*.cfg.lua) once the http
+-- module is implemented.
 --
 -- The upload service is declared in config/domains/main.cfg.lua (e.g.
 -- Component "upload.example.org" "http_file_share"); options set here, in
