@@ -25,6 +25,8 @@ static const struct command commands[] = {
      "list every module: layer, tier, specifications, state, enabled here"},
     {"cert", cmd_cert, "cert generate HOST [--dir DIR] [--days N] [--force] | cert check HOST [--dir DIR]",
      "make a self-signed certificate for development, or inspect one"},
+    {"user", cmd_user, "user add|passwd|del|list|exists JID [--password-file FILE] [--config FILE]",
+     "manage accounts: create, change a password, delete with all data, list a host's, test one"},
     {"version", cmd_version, "version", "print the version"},
     {"help", cmd_help, "help [COMMAND]", "show this help, or one command's"},
 };

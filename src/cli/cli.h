@@ -11,6 +11,7 @@ int cmd_check(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_modules(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
