@@ -10,7 +10,7 @@ liblua5.4-dev libuv1-dev libssl-dev libexpat1-dev libidn-dev libc-ares-dev
 libsqlite3-dev libpq-dev libhttp-parser-dev libwslay-dev libjansson-dev
 libcmocka-dev
 openssl ca-certificates
-python3 python3-pytest python3-slixmpp
+python3 python3-pytest python3-slixmpp python3-openssl
 "
 
 missing=""
