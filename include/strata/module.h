@@ -17,6 +17,8 @@
 
 #include "strata/option.h"
 
+struct strata_host;
+
 /* The eight layers of the XMPP stack, in order; the number is the folder's. */
 enum strata_layer {
     STRATA_LAYER_TRANSPORT = 1,   /* 01-transport */
@@ -72,6 +74,10 @@ struct strata_module {
     const struct strata_option *options; /* terminated by {0}; may be NULL */
     bool autoload;               /* loaded without being listed, as Prosody's c2s, s2s... */
     const char *tested_with;     /* client the integration tests use, when implemented */
+    /* Runs for each host the module is enabled on (IMPLEMENTED modules):
+     * hooks events, announces features. 0, or a STRATA_E* that stops the
+     * server from starting. Hooks are removed by owner on unload. */
+    int (*load)(struct strata_host *host);
     const char *refusal;         /* STATE_REFUSED: why, for `strata check` */
 };
 

@@ -65,6 +65,9 @@ struct strata_option {
     const char *help;                    /* one line, shown by `strata config show` and docs */
     /* Prosody spells it this way too, or it is ours. Shown in docs; informative only. */
     bool strata_only;
+    /* Declared (so configurations validate) but not acted on yet by an
+     * implemented module: `strata check` warns when it is set. */
+    bool planned;
 };
 
 #define STRATA_CHOICES(...) ((const char *const[]){__VA_ARGS__, NULL})

@@ -1,16 +1,16 @@
 /*
  * strata run [--config FILE]
  *
- * Loads and checks the configuration, refuses to go on when it has errors,
- * and prints what would run: hosts, components and modules by layer.
- * The server itself arrives with the server-core issue; until then `run`
- * stops after the summary with the check's status.
+ * Loads and checks the configuration, refuses to start when it has errors,
+ * prints what will run (hosts, components, modules by layer, and which of
+ * them are planned), then runs the server until SIGTERM or SIGINT.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/load.h"
+#include "core/server.h"
 
 static void print_layer(const struct modset *set, int layer)
 {
@@ -86,10 +86,11 @@ int cmd_run(int argc, char **argv)
         print_section(&cfg, si);
     }
     const struct modset *all = &cfg.check->sets[0];
-    printf("\n%zu server-wide modules: %zu implemented, %zu planned.\n", all->count,
+    printf("\n%zu server-wide modules: %zu implemented, %zu planned (not loaded).\n", all->count,
            count_state(all, STRATA_MODULE_IMPLEMENTED), count_state(all, STRATA_MODULE_PLANNED));
-    printf("This version validates and summarises the configuration; the XMPP server "
-           "itself is not part of it yet.\n");
-    cli_config_free(&cfg);
-    return status;
+    fflush(stdout);
+    /* The server takes the configuration and frees it when it stops. */
+    return server_run(cfg.tree, cfg.check);
 }
+
+

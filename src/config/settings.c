@@ -83,6 +83,31 @@ static void check_value_of(struct cfg_check *c, const struct cfg_setting *s,
     }
 }
 
+/* An implemented module that does not act on an option yet says so, rather
+ * than accepting it silently. Planned modules are reported as a whole. */
+static void warn_planned(struct cfg_check *c, const struct cfg_setting *s,
+                         const struct schema_entry *e)
+{
+    if (e->module && e->module->state != STRATA_MODULE_IMPLEMENTED) {
+        return;
+    }
+    if (e->option->planned && s->value.kind != CFG_NIL) {
+        diag_add(&c->tree->diags, DIAG_WARNING, s->value.file, s->value.line, "option-planned",
+                 "option '%s' is not acted on in this version; it has no effect yet", s->key);
+    }
+    const struct cfg_value *v = &s->value;
+    for (size_t i = 0; e->option->fields && v->kind == CFG_TABLE && i < v->u.table->npairs; i++) {
+        const struct cfg_pair *p = &v->u.table->pairs[i];
+        for (const struct strata_option *f = e->option->fields; f->name; f++) {
+            if (f->planned && strcmp(f->name, p->key) == 0) {
+                diag_add(&c->tree->diags, DIAG_WARNING, p->value.file, p->value.line,
+                         "option-planned", "%s.%s is not acted on in this version; it has no "
+                         "effect yet", s->key, p->key);
+            }
+        }
+    }
+}
+
 static void check_setting(struct cfg_check *c, size_t si, const struct cfg_setting *s)
 {
     struct schema_entry e;
@@ -95,6 +120,7 @@ static void check_setting(struct cfg_check *c, size_t si, const struct cfg_setti
     }
     check_scope(c, c->tree->sections[si], s, e.option);
     check_value_of(c, s, e.option);
+    warn_planned(c, s, &e);
 }
 
 void check_settings(struct cfg_check *c)

@@ -352,9 +352,15 @@ static void format_line(struct strbuf *b, enum log_level level, const char *modu
     strbuf_addf(b, "%s.%03dZ %-5s %s", stamp, (int)(tv.tv_usec / 1000), level_names[level],
                 module ? module : "strata");
     if (ctx && (ctx->session || ctx->peer || ctx->jid)) {
-        strbuf_addf(b, " [%s%s%s%s%s]", ctx->session ? ctx->session : "",
-                    ctx->peer ? " " : "", ctx->peer ? ctx->peer : "", ctx->jid ? " " : "",
-                    ctx->jid ? ctx->jid : "");
+        const char *parts[] = {ctx->session, ctx->peer, ctx->jid};
+        const char *sep = " [";
+        for (size_t i = 0; i < 3; i++) {
+            if (parts[i]) {
+                strbuf_addf(b, "%s%s", sep, parts[i]);
+                sep = " ";
+            }
+        }
+        strbuf_adds(b, "]");
     }
     strbuf_adds(b, " ");
     strbuf_vaddf(b, fmt, ap);

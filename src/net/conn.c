@@ -481,7 +481,9 @@ void conn_loop_deinit(uv_loop_t *loop)
 {
     if (loop_state.ready) {
         uv_prepare_stop(&loop_state.flusher);
-        uv_close((uv_handle_t *)&loop_state.flusher, NULL);
+        if (!uv_is_closing((uv_handle_t *)&loop_state.flusher)) {
+            uv_close((uv_handle_t *)&loop_state.flusher, NULL);
+        }
         loop_state.ready = false;
     }
     BIO_meth_free(loop_state.bio_method);

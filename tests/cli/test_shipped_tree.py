@@ -39,12 +39,32 @@ def test_unknown_environment_is_an_error(shipped_env):
     assert "bad-value" in codes        # environment is not one of the choices
 
 
-def test_run_summarises_hosts_and_modules(shipped_env):
-    r = strata("run", "--config", str(CONFIG), env=shipped_env)
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert 'VirtualHost "localhost"' in r.stdout
-    assert "01-transport" in r.stdout and "c2s" in r.stdout
-    assert "server-wide modules" in r.stdout
+def test_run_starts_and_stops_cleanly(shipped_env):
+    """`strata run` on the shipped tree: summary, listening, SIGTERM, exit 0."""
+    import signal
+    import subprocess
+    import time
+    from conftest import STRATA
+    proc = subprocess.Popen([STRATA, "run", "--config", str(CONFIG)], env=shipped_env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line)
+        if "Strata is running" in line or not line:
+            break
+    out = "".join(lines)
+    try:
+        assert "Strata is running" in out, out
+        assert 'VirtualHost "localhost"' in out
+        assert "01-transport" in out and "c2s" in out
+        assert "listening on 127.0.0.1:" + shipped_env["STRATA_C2S_PORTS"] in out
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0, out + rest
+    assert "stopped" in rest
 
 
 def test_run_refuses_a_broken_configuration(scratch):

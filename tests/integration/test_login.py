@@ -113,11 +113,6 @@ def test_response_stream_header(raw):
     assert header.get("id")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "RFC 6120 §4.3.3: on each stream restart the receiving entity MUST generate a "
-    "new stream ID instead of re-using the old one; the server sends the session "
-    "name (\"c2sN\") as the id of every stream of a connection (src/xmpp/c2s.c "
-    "send_header)"))
 def test_new_stream_id_on_each_restart(server, raw):
     c = raw()
     c.open_stream()
@@ -131,11 +126,6 @@ def test_new_stream_id_on_each_restart(server, raw):
     assert len(set(ids)) == 3, ids
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "RFC 6120 §4.7.3: the stream ID MUST be unpredictable and non-repeating; the "
-    "server's ids are a per-process counter (\"c2s1\", \"c2s2\", ...), which "
-    "the next connection can guess and every restart of the server repeats "
-    "(src/xmpp/c2s.c c2s_accept)"))
 def test_stream_ids_unpredictable(raw):
     ids = []
     for _ in range(2):

@@ -35,9 +35,10 @@
 -- Modules of this layer enabled by this file (each assignment adds to the
 -- enabled set). Move a module into the list once "strata modules" shows it
 -- implemented:
--- planned in this version (see "strata modules"): "auth_internal_hashed", "fast",
---   "register", "client_management", "password_reset"
--- stream_modules = { "auth_internal_hashed", "fast", "register", "client_management", "password_reset" }
+stream_modules = { "saslauth", "auth_internal_hashed" }
+-- planned in this version (see "strata modules"): "fast", "register",
+--   "client_management", "password_reset"
+-- stream_modules = { "fast", "register", "client_management", "password_reset" }
 
 -- -----------------------------------------------------------------------------
 -- saslauth (RFC 6120 §6)

@@ -31,8 +31,7 @@
 -- Modules of this layer enabled by this file (each assignment adds to the
 -- enabled set). message and iq need no listing. Move a module into the list
 -- once "strata modules" shows it implemented:
--- planned in this version (see "strata modules"): "ping"
--- stanza_modules = { "ping" }
+stanza_modules = { "message", "iq", "ping" }
 
 -- -----------------------------------------------------------------------------
 -- ping (XEP-0199)

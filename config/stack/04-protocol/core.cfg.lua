@@ -25,9 +25,9 @@
 -- Modules of this layer enabled by this file (each assignment adds to the
 -- enabled set). Move a module into the list once "strata modules" shows it
 -- implemented:
--- planned in this version (see "strata modules"): "roster", "disco", "version",
---   "uptime", "time"
--- protocol_modules = { "roster", "disco", "version", "uptime", "time" }
+protocol_modules = { "disco", "version", "uptime", "time" }
+-- planned in this version (see "strata modules"): "roster"
+-- protocol_modules = { "roster" }
 
 -- -----------------------------------------------------------------------------
 -- roster (RFC 6121 §2-3)

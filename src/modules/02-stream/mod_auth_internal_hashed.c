@@ -9,7 +9,7 @@
 #include "strata/module.h"
 
 static const struct strata_option options[] = {
-    {.name = "default_iteration_count", .type = STRATA_OPT_INT, .scope = STRATA_SCOPE_HOSTS,
+    {.name = "default_iteration_count", .planned = true, .type = STRATA_OPT_INT, .scope = STRATA_SCOPE_HOSTS,
      .def = "10000", .min = 4096, .max = 1000000,
      .help = "PBKDF2 iterations for new credentials (RFC 7677 asks at least 4096)"},
     {0},
@@ -19,7 +19,8 @@ const struct strata_module strata_mod_auth_internal_hashed = {
     .name = "auth_internal_hashed",
     .layer = STRATA_LAYER_STREAM,
     .tier = STRATA_TIER_CORE,
-    .state = STRATA_MODULE_PLANNED,
+    .state = STRATA_MODULE_IMPLEMENTED,
+    .tested_with = "slixmpp",
     .scope = STRATA_MODULE_HOST,
     .config_file = "authentication",
     .specs = "RFC 5802, RFC 7677",

@@ -32,7 +32,7 @@ static const struct strata_option options[] = {
      .def = "tls-exporter, tls-server-end-point",
      .choices = STRATA_CHOICES("tls-exporter", "tls-server-end-point"), .strata_only = true,
      .help = "channel bindings offered to -PLUS mechanisms (tls-unique is never used)"},
-    {.name = "tls_server_end_point_hash", .type = STRATA_OPT_STRING, .scope = STRATA_SCOPE_HOSTS,
+    {.name = "tls_server_end_point_hash", .planned = true, .type = STRATA_OPT_STRING, .scope = STRATA_SCOPE_HOSTS,
      .help = "hex hash of the certificate for tls-server-end-point, or \"auto\"; needed behind a "
              "TLS-terminating proxy"},
     {.name = "disable_sasl_mechanisms", .type = STRATA_OPT_STRINGS, .scope = STRATA_SCOPE_HOSTS,
@@ -49,7 +49,8 @@ const struct strata_module strata_mod_saslauth = {
     .name = "saslauth",
     .layer = STRATA_LAYER_STREAM,
     .tier = STRATA_TIER_CORE,
-    .state = STRATA_MODULE_PLANNED,
+    .state = STRATA_MODULE_IMPLEMENTED,
+    .tested_with = "slixmpp",
     .scope = STRATA_MODULE_HOST,
     .config_file = "authentication",
     .specs = "RFC 6120 §6, RFC 4616, RFC 5802, RFC 7677, RFC 9266, XEP-0440, XEP-0474",

@@ -7,9 +7,9 @@
 #include "strata/module.h"
 
 static const struct strata_option options[] = {
-    {.name = "storage_memory_temporary", .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_HOSTS,
+    {.name = "storage_memory_temporary", .planned = true, .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_HOSTS,
      .def = "false", .help = "drop a user's data when their last session ends"},
-    {.name = "storage_memory_temporary_stores", .type = STRATA_OPT_STRINGS, .scope = STRATA_SCOPE_HOSTS,
+    {.name = "storage_memory_temporary_stores", .planned = true, .type = STRATA_OPT_STRINGS, .scope = STRATA_SCOPE_HOSTS,
      .help = "stores whose data is dropped when the user's last session ends (e.g. \"roster\")"},
     {0},
 };
@@ -18,7 +18,8 @@ const struct strata_module strata_mod_storage_memory = {
     .name = "storage_memory",
     .layer = STRATA_LAYER_STORAGE,
     .tier = STRATA_TIER_OFFICIAL,
-    .state = STRATA_MODULE_PLANNED,
+    .state = STRATA_MODULE_IMPLEMENTED,
+    .tested_with = "slixmpp",
     .scope = STRATA_MODULE_GLOBAL,
     .config_file = "backends",
     .specs = "-",

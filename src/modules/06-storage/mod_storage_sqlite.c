@@ -3,8 +3,9 @@
  *
  * The default: nothing to install or run, one file (`sql.database`, inside
  * data_path). WAL lets readers proceed while the single writer commits.
- * Queries run on the libuv thread pool, never on the loop thread. Selected
- * with `storage = "sqlite"` (the core option), not by listing the module.
+ * Queries run on a dedicated storage worker thread (src/store/sqlite.c),
+ * never on the loop thread. Selected with `storage = "sqlite"` (the core
+ * option), not by listing the module.
  */
 #include "strata/module.h"
 
@@ -24,7 +25,8 @@ const struct strata_module strata_mod_storage_sqlite = {
     .name = "storage_sqlite",
     .layer = STRATA_LAYER_STORAGE,
     .tier = STRATA_TIER_CORE,
-    .state = STRATA_MODULE_PLANNED,
+    .state = STRATA_MODULE_IMPLEMENTED,
+    .tested_with = "slixmpp",
     .scope = STRATA_MODULE_GLOBAL,
     .config_file = "backends",
     .specs = "-",
