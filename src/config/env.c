@@ -44,8 +44,9 @@ static void find_text(const char *name, struct env_lookup *out)
     static const char *const prefixes[] = {"STRATA_", "PROSODY_"};
     for (int file = 0; file < 2; file++) {
         for (int p = 0; p < 2; p++) {
-            snprintf(out->var, sizeof out->var, "%s%s%s", prefixes[p], name, file ? "_FILE" : "");
-            const char *v = getenv(out->var);
+            int n = snprintf(out->var, sizeof out->var, "%s%s%s", prefixes[p], name,
+                             file ? "_FILE" : "");
+            const char *v = n > 0 && (size_t)n < sizeof out->var ? getenv(out->var) : NULL;
             if (!v) {
                 continue;
             }

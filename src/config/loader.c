@@ -345,6 +345,11 @@ static int l_env(lua_State *L)
 {
     struct loader *ld = loader_of(L);
     const char *name = luaL_checkstring(L, 1);
+    if (!*name || strlen(name) > 100 || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+                                            strlen(name)) {
+        return luaL_error(L, "env(\"%s\"): a variable name is 1 to 100 capital letters, digits "
+                             "and _ (it is read as STRATA_<NAME>)", name);
+    }
     lua_settop(L, 2);
     struct env_lookup e;
     env_lookup_push(L, name, 2, &e);

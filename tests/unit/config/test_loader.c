@@ -230,6 +230,15 @@ static void test_env_malformed_names_the_variable(void **state)
     assert_int_equal((int)global("port")->value.u.n, 5432);
 }
 
+static void test_env_names_are_checked(void **state)
+{
+    load("a = 1\nport = env(\"db_port\", 1)\n");
+    const struct diag *d = find_diag("lua-error");
+    assert_non_null(d);
+    assert_int_equal(d->line, 2);
+    assert_non_null(strstr(d->message, "capital letters"));
+}
+
 static void test_env_file_secret(void **state)
 {
     char *secret = tmp_write(fx.dir, "secret.txt", "hunter2\n");
@@ -323,6 +332,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors_name_file_and_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_env_conversion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_env_malformed_names_the_variable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_env_names_are_checked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_env_file_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(test_provenance_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prosody_env_prefix_and_unpack, setup, teardown),
