@@ -53,6 +53,17 @@ static void link_session(struct strata_host *h, struct strata_session *c)
     u->head = c;
 }
 
+/* Tells the host's modules (presence, offline, carbons...) that a session
+ * came or went: "resource-bind" and "resource-unbind", origin = session. */
+static void fire(struct strata_session *c, const char *event)
+{
+    int id = strata_event_id(event);
+    struct strata_event ev = {.id = id, .host = c->host, .origin = c};
+    if (id >= 0) {
+        strata_hooks_fire(c->host->hooks, &ev);
+    }
+}
+
 int sessions_bind(struct strata_session *c, const char *resource)
 {
     char generated[17];
@@ -73,6 +84,7 @@ int sessions_bind(struct strata_session *c, const char *resource)
         c2s_stream_error(old, STREAM_CONFLICT, "Replaced by a new connection with this resource");
     }
     link_session(c->host, c);
+    fire(c, "resource-bind");
     return 0;
 }
 
@@ -82,9 +94,11 @@ void sessions_unbind(struct strata_session *c)
     if (!u) {
         return;
     }
+    bool found = false;
     for (struct strata_session **p = &u->head; *p; p = &(*p)->next_resource) {
         if (*p == c) {
             *p = c->next_resource;
+            found = true;
             break;
         }
     }
@@ -92,5 +106,8 @@ void sessions_unbind(struct strata_session *c)
     if (!u->head) {
         strmap_remove(&c->host->users, c->bare);
         free(u);
+    }
+    if (found) {
+        fire(c, "resource-unbind"); /* the session is no longer reachable */
     }
 }

@@ -8,6 +8,13 @@
 #include "core/server.h"
 #include "xmpp/c2s.h"
 
+/* Events fired on the session's host, with ev.origin the session:
+ *   "resource-bind"    after a resource is bound (the session is reachable)
+ *   "resource-unbind"  once when a bound session goes away, for any reason
+ *                      (stream close, error, conflict, connection loss),
+ *                      after it left the registry; its stream may already
+ *                      be closed, so handlers must not write to it. */
+
 /* Binds `c` (authenticated, c->username set) to `resource`, or to a
  * server-generated one when NULL or empty. An existing session with the
  * same full JID is ended with <conflict/> (the new one wins, RFC 6120
