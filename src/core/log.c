@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <sys/time.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,7 +56,9 @@ static struct {
     bool reopen;
     size_t queued;
     unsigned long dropped;
-} L = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .min_level = STRATA_LOG_INFO};
+} L = {.lock = PTHREAD_MUTEX_INITIALIZER,
+       .wake = PTHREAD_COND_INITIALIZER,
+       .min_level = STRATA_LOG_INFO};
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
@@ -367,8 +369,8 @@ static void format_line(struct strbuf *b, enum log_level level, const char *modu
     strbuf_adds(b, "\n");
 }
 
-void log_write(enum log_level level, const char *module, const struct log_ctx *ctx,
-               const char *fmt, ...)
+void log_write(enum log_level level, const char *module, const struct log_ctx *ctx, const char *fmt,
+               ...)
 {
     struct strbuf line = STRBUF_INIT;
     va_list ap;

@@ -33,7 +33,8 @@ struct log_ctx {
 /* Starts the writer thread with sinks from the `log` value (NULL: console
  * at info) and module levels from `log_levels` (may be NULL). Returns 0, or
  * STRATA_EIO when a log file cannot be opened (with a message in `err`). */
-int log_start(const struct cfg_value *log, const struct cfg_value *levels, char *err, size_t errlen);
+int log_start(const struct cfg_value *log, const struct cfg_value *levels, char *err,
+              size_t errlen);
 
 /* Reopens log files (SIGHUP, after logrotate moved them). */
 void log_reopen(void);
@@ -45,17 +46,17 @@ void log_stop(void);
  * formatting costly arguments when not. */
 bool log_enabled(enum log_level level, const char *module);
 
-void log_write(enum log_level level, const char *module, const struct log_ctx *ctx,
-               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void log_write(enum log_level level, const char *module, const struct log_ctx *ctx, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
 
 /* Lines dropped because the writer could not keep up (bounded queue). */
 unsigned long log_dropped(void);
 
-#define LOG(level, module, ctx, ...)                                                              \
-    do {                                                                                          \
-        if (log_enabled(level, module)) {                                                         \
-            log_write(level, module, ctx, __VA_ARGS__);                                           \
-        }                                                                                         \
+#define LOG(level, module, ctx, ...)                                                               \
+    do {                                                                                           \
+        if (log_enabled(level, module)) {                                                          \
+            log_write(level, module, ctx, __VA_ARGS__);                                            \
+        }                                                                                          \
     } while (0)
 
 #endif

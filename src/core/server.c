@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/accounts.h"
 #include "config/schema.h"
+#include "core/accounts.h"
 #include "core/log.h"
 #include "net/conn.h"
 #include "net/listener.h"
@@ -284,7 +284,10 @@ static int listen_on(struct strata_server *s, const int *ports, size_t np, struc
 {
     struct cfg_value scratch;
     const struct cfg_value *ifs = check_value(s->check, 0, "c2s_interfaces", &scratch, NULL);
-    size_t ni = !ifs ? 0 : ifs->kind == CFG_STRING ? 1 : cfg_is_list(ifs) ? ifs->u.table->narray : 0;
+    size_t ni = !ifs                      ? 0
+                : ifs->kind == CFG_STRING ? 1
+                : cfg_is_list(ifs)        ? ifs->u.table->narray
+                                          : 0;
     int rc = 0;
     for (size_t i = 0; i < np && rc == 0; i++) {
         for (size_t k = 0; k < ni && rc == 0; k++) {

@@ -62,7 +62,7 @@ struct strata_server {
     bool stopping;
     uv_signal_t signals[3];
     uv_timer_t stop_timer;
-    uv_timer_t idle_timer;  /* trims idle sessions */
+    uv_timer_t idle_timer;       /* trims idle sessions */
     struct strmap auth_failures; /* peer address -> struct auth_failures (c2s_sasl.c) */
     int exit_status;
 };

@@ -33,7 +33,10 @@ static void on_stream_close(void *ud);
 static void on_parse_error(void *ud, const struct strata_xml_error *err);
 
 static const struct strata_xml_handlers parser_handlers = {
-    on_stream_open, on_stanza, on_stream_close, on_parse_error,
+    on_stream_open,
+    on_stanza,
+    on_stream_close,
+    on_parse_error,
 };
 
 struct log_ctx c2s_log_ctx(const struct strata_session *c)
@@ -43,8 +46,8 @@ struct log_ctx c2s_log_ctx(const struct strata_session *c)
 
 #define C2S_LOG(level, c, ...)                                                                     \
     do {                                                                                           \
-        struct log_ctx ctx_ = c2s_log_ctx(c);                                                     \
-        LOG(level, "c2s", &ctx_, __VA_ARGS__);                                                    \
+        struct log_ctx ctx_ = c2s_log_ctx(c);                                                      \
+        LOG(level, "c2s", &ctx_, __VA_ARGS__);                                                     \
     } while (0)
 
 /* ---- output ---------------------------------------------------------- */
@@ -255,7 +258,7 @@ void c2s_authenticated(struct strata_session *c, const char *username)
                                        s->name_limit};
     strata_xml_parser_set_limits(c->parser, &limits);
     C2S_LOG(STRATA_LOG_INFO, c, "authenticated as %s@%s", username, c->host->name);
-    restart_stream(c, true); /* the client may send its header right behind */
+    restart_stream(c, true);             /* the client may send its header right behind */
     strata_xml_parser_resume(c->parser); /* paused while accounts answered */
 }
 
@@ -335,7 +338,18 @@ static void note_presence(struct strata_session *c, const struct strata_stanza *
         const char *prio = strata_stanza_child_text(st, "priority", NULL);
         long p = prio ? strtol(prio, NULL, 10) : 0;
         c->priority = p < -128 ? -128 : p > 127 ? 127 : (int)p;
+        bool initial = !c->available;
         c->available = true;
+        if (initial) {
+            /* RFC 6121 §4.2: the session becomes available. Modules that
+             * wait for it (offline delivery, XEP-0160 §5) hook this. */
+            int id = strata_event_id("presence/initial");
+            struct strata_event ev = {
+                .id = id, .host = c->host, .origin = c, .stanza = (struct strata_stanza *)st};
+            if (id >= 0) {
+                strata_hooks_fire(c->host->hooks, &ev);
+            }
+        }
     } else if (strcmp(type, "unavailable") == 0) {
         c->available = false;
     }
@@ -473,9 +487,11 @@ static void on_end(struct conn *conn, enum conn_end why, void *ud)
 {
     struct strata_session *c = ud;
     C2S_LOG(STRATA_LOG_INFO, c, "connection closed (%s)",
-            why == CONN_END_PEER ? "by the client" : why == CONN_END_TLS ? "TLS failure"
+            why == CONN_END_PEER      ? "by the client"
+            : why == CONN_END_TLS     ? "TLS failure"
             : why == CONN_END_BACKLOG ? "client did not read its data"
-            : why == CONN_END_ERROR ? "network error" : "by the server");
+            : why == CONN_END_ERROR   ? "network error"
+                                      : "by the server");
     c->conn = NULL;
     c->state = C2S_CLOSED;
     sessions_unbind(c);

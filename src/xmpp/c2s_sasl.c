@@ -84,7 +84,8 @@ static void channel_bindings(struct strata_session *c, struct offer *o)
             continue;
         }
         size_t len;
-        if (tls_channel_binding(ssl, types[i], o->cb_data[o->ncb], sizeof o->cb_data[0], &len) == 0) {
+        if (tls_channel_binding(ssl, types[i], o->cb_data[o->ncb], sizeof o->cb_data[0], &len) ==
+            0) {
             o->cb[o->ncb] = (struct sasl_cb){types[i], o->cb_data[o->ncb], len};
             o->ncb++;
         }
@@ -128,7 +129,8 @@ void c2s_sasl_advertise(struct strata_session *c, struct strata_stanza *features
 {
     struct offer o;
     offer_for(c, &o);
-    struct strata_stanza *mechs = strata_stanza_add_child(features, "mechanisms", strata_atoms.ns_sasl);
+    struct strata_stanza *mechs =
+        strata_stanza_add_child(features, "mechanisms", strata_atoms.ns_sasl);
     for (size_t i = 0; i < o.nmechs; i++) {
         strata_stanza_add_text_child(mechs, "mechanism", NULL, sasl_mech_info(o.mechs[i])->name);
     }
@@ -317,8 +319,9 @@ static void on_plain_checked(int status, void *data)
     if (status == 0) {
         succeed(c, NULL, 0);
     } else {
-        fail(c, status == STRATA_EAUTH || status == STRATA_ENOENT ? SASL_COND_NOT_AUTHORIZED
-                                                                  : SASL_COND_TEMPORARY_AUTH_FAILURE);
+        fail(c, status == STRATA_EAUTH || status == STRATA_ENOENT
+                    ? SASL_COND_NOT_AUTHORIZED
+                    : SASL_COND_TEMPORARY_AUTH_FAILURE);
     }
 }
 
@@ -383,8 +386,8 @@ static int new_scram(struct strata_session *c, const struct offer *o)
     }
     char ssdp[SASL_SSDP_HASH_SIZE];
     enum scram_hash hash = sasl_mech_info(c->sasl->mech)->hash;
-    bool have_ssdp = sasl_ssdp_hash(hash, names, o->nmechs, o->ncb ? cb_types : NULL, o->ncb,
-                                    ssdp) == 0;
+    bool have_ssdp =
+        sasl_ssdp_hash(hash, names, o->nmechs, o->ncb ? cb_types : NULL, o->ncb, ssdp) == 0;
     struct scram_server_params p = {
         .mech = c->sasl->mech,
         .plus_advertised = plus,
@@ -442,7 +445,8 @@ static void on_response(struct strata_session *c, const struct strbuf *msg)
 
 /* ---- dispatch ---------------------------------------------------------------------------- */
 
-static void on_auth(struct strata_session *c, const struct strata_stanza *st, const struct strbuf *msg)
+static void on_auth(struct strata_session *c, const struct strata_stanza *st,
+                    const struct strbuf *msg)
 {
     const char *name = strata_stanza_attr(st, "mechanism");
     struct offer o;

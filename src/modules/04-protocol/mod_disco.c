@@ -16,16 +16,22 @@
 extern const struct strata_module strata_mod_disco;
 
 static const struct strata_option options[] = {
-    {.name = "name", .type = STRATA_OPT_STRING, .scope = STRATA_SCOPE_ANY, .def = "Strata",
+    {.name = "name",
+     .type = STRATA_OPT_STRING,
+     .scope = STRATA_SCOPE_ANY,
+     .def = "Strata",
      .help = "name shown in service discovery for the server or a component"},
-    {.name = "disco_items", .type = STRATA_OPT_TABLE, .scope = STRATA_SCOPE_HOSTS,
+    {.name = "disco_items",
+     .type = STRATA_OPT_TABLE,
+     .scope = STRATA_SCOPE_HOSTS,
      .help = "extra items listed for the server: { { \"jid\", \"name\" }, ... }"},
-    {.name = "disco_hidden", .type = STRATA_OPT_BOOL,
-     .scope = STRATA_SCOPE_HOST | STRATA_SCOPE_COMPONENT, .def = "false",
+    {.name = "disco_hidden",
+     .type = STRATA_OPT_BOOL,
+     .scope = STRATA_SCOPE_HOST | STRATA_SCOPE_COMPONENT,
+     .def = "false",
      .help = "leave this host or component out of its parent's disco items"},
     {0},
 };
-
 
 static const char NS_INFO[] = "http://jabber.org/protocol/disco#info";
 static const char NS_ITEMS[] = "http://jabber.org/protocol/disco#items";
@@ -137,12 +143,15 @@ static int load(struct strata_host *h)
     const struct strata_module *m = &strata_mod_disco;
     int rc = strata_host_hook(h, m, "iq-get/host/http://jabber.org/protocol/disco#info:query", 0,
                               on_server_info, NULL);
-    rc = rc ? rc : strata_host_hook(h, m, "iq-get/host/http://jabber.org/protocol/disco#items:query",
-                                    0, on_server_items, NULL);
-    rc = rc ? rc : strata_host_hook(h, m, "iq-get/self/http://jabber.org/protocol/disco#info:query",
-                                    0, on_account_info, NULL);
-    rc = rc ? rc : strata_host_hook(h, m, "iq-get/self/http://jabber.org/protocol/disco#items:query",
-                                    0, on_account_items, NULL);
+    rc = rc ? rc
+            : strata_host_hook(h, m, "iq-get/host/http://jabber.org/protocol/disco#items:query", 0,
+                               on_server_items, NULL);
+    rc = rc ? rc
+            : strata_host_hook(h, m, "iq-get/self/http://jabber.org/protocol/disco#info:query", 0,
+                               on_account_info, NULL);
+    rc = rc ? rc
+            : strata_host_hook(h, m, "iq-get/self/http://jabber.org/protocol/disco#items:query", 0,
+                               on_account_items, NULL);
     return rc;
 }
 

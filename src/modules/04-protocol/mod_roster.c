@@ -8,8 +8,13 @@
 #include "strata/module.h"
 
 static const struct strata_option options[] = {
-    {.name = "roster_max_items", .type = STRATA_OPT_INT, .scope = STRATA_SCOPE_HOSTS,
-     .def = "1000", .min = 10, .max = 100000, .strata_only = true,
+    {.name = "roster_max_items",
+     .type = STRATA_OPT_INT,
+     .scope = STRATA_SCOPE_HOSTS,
+     .def = "1000",
+     .min = 10,
+     .max = 100000,
+     .strata_only = true,
      .help = "most contacts one account may have; more is refused with resource-constraint"},
     {0},
 };

@@ -8,7 +8,8 @@
 #include "strata/module.h"
 
 static const struct strata_option contact_fields[] = {
-    {.name = "abuse", .type = STRATA_OPT_STRINGS,
+    {.name = "abuse",
+     .type = STRATA_OPT_STRINGS,
      .help = "where to report abuse (xmpp:, mailto:, https:)"},
     {.name = "admin", .type = STRATA_OPT_STRINGS, .help = "the server's administrators"},
     {.name = "feedback", .type = STRATA_OPT_STRINGS, .help = "where to send feedback"},
@@ -19,7 +20,9 @@ static const struct strata_option contact_fields[] = {
 };
 
 static const struct strata_option options[] = {
-    {.name = "contact_info", .type = STRATA_OPT_TABLE, .scope = STRATA_SCOPE_HOSTS,
+    {.name = "contact_info",
+     .type = STRATA_OPT_TABLE,
+     .scope = STRATA_SCOPE_HOSTS,
      .fields = contact_fields,
      .help = "contact addresses by role: { abuse = { \"mailto:abuse@example.org\" }, ... }"},
     {0},

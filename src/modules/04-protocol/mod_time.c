@@ -27,7 +27,8 @@ static int on_time(struct strata_event *ev, void *ud)
 static int load(struct strata_host *h)
 {
     strata_host_add_feature(h, "urn:xmpp:time");
-    return strata_host_hook(h, &strata_mod_time, "iq-get/host/urn:xmpp:time:time", 0, on_time, NULL);
+    return strata_host_hook(h, &strata_mod_time, "iq-get/host/urn:xmpp:time:time", 0, on_time,
+                            NULL);
 }
 
 const struct strata_module strata_mod_time = {

@@ -8,8 +8,11 @@
 #include "strata/module.h"
 
 static const struct strata_option options[] = {
-    {.name = "upgrade_legacy_vcards", .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_HOSTS,
-     .def = "true", .help = "move vcard-temp profiles stored before to PEP on first access"},
+    {.name = "upgrade_legacy_vcards",
+     .type = STRATA_OPT_BOOL,
+     .scope = STRATA_SCOPE_HOSTS,
+     .def = "true",
+     .help = "move vcard-temp profiles stored before to PEP on first access"},
     {0},
 };
 

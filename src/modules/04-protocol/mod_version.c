@@ -13,8 +13,11 @@
 extern const struct strata_module strata_mod_version;
 
 static const struct strata_option options[] = {
-    {.name = "hide_os_type", .type = STRATA_OPT_BOOL, .scope = STRATA_SCOPE_HOSTS,
-     .def = "true", .help = "leave the operating system out of version answers"},
+    {.name = "hide_os_type",
+     .type = STRATA_OPT_BOOL,
+     .scope = STRATA_SCOPE_HOSTS,
+     .def = "true",
+     .help = "leave the operating system out of version answers"},
     {0},
 };
 
