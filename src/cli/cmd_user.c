@@ -35,6 +35,7 @@
 #include "cli/cli.h"
 #include "cli/load.h"
 #include "core/accounts.h"
+#include "core/storage_location.h"
 #include "strata/errors.h"
 #include "strata/jid.h"
 #include "util/xalloc.h"
@@ -44,7 +45,6 @@
 #define EXIT_ERRORS 2
 
 /* The database file in data_path when `sql.database` is not set. */
-#define DEFAULT_DATABASE "strata.sqlite"
 
 struct user_args {
     const char *action;
@@ -183,68 +183,25 @@ static size_t find_host(const struct cli_config *cfg, const char *host)
     return 0;
 }
 
-/* The driver of the "accounts" store: `storage` as a string, or its
- * "accounts" entry when it is a table, else `default_storage`, else
- * sqlite. The server opens one store for every host, from the global
- * section: so does this. Returns a new string. */
-static char *accounts_driver(const struct cfg_check *c)
-{
-    struct cfg_value scratch, def_scratch;
-    const struct cfg_value *v = check_value(c, 0, "storage", &scratch, NULL);
-    const struct cfg_value *def = check_value(c, 0, "default_storage", &def_scratch, NULL);
-    char *driver;
-
-    if (v && v->kind == CFG_TABLE) {
-        v = cfg_table_get(v, ACCOUNTS_STORE) ? cfg_table_get(v, ACCOUNTS_STORE) : def;
-    }
-    driver = xstrdup(v && v->kind == CFG_STRING ? v->u.str.ptr : "sqlite");
-    cfg_value_clear(&scratch);
-    cfg_value_clear(&def_scratch);
-    return driver;
-}
-
-/* Whether `sql.driver` names PostgreSQL. */
-static bool sql_is_postgres(const struct cfg_value *sql)
-{
-    const struct cfg_value *d = cfg_table_get(sql, "driver");
-    return d && d->kind == CFG_STRING &&
-           (strcmp(d->u.str.ptr, "PostgreSQL") == 0 || strcmp(d->u.str.ptr, "postgres") == 0);
-}
-
-/* The database file, as the server finds it: `sql.database` (a relative
- * name inside data_path), else data_path/strata.sqlite. A new string, or
- * NULL with a message printed when the accounts are not in SQLite. */
+/* The database file, as the server finds it (core/storage_location.c).
+ * A new string, or NULL with a message printed when the accounts are not
+ * in SQLite. */
 static char *database_path(const struct cli_config *cfg, const char *config)
 {
-    char *driver = accounts_driver(cfg->check);
-    struct cfg_value scratch;
-    const struct cfg_value *sql = check_value(cfg->check, 0, "sql", &scratch, NULL);
-    const struct cfg_value *db = cfg_table_get(sql, "database");
-    bool sqlite = strcmp(driver, "sqlite") == 0 || strcmp(driver, "internal") == 0 ||
-                  (strcmp(driver, "sql") == 0 && !sql_is_postgres(sql));
+    struct storage_location loc;
+    const char *problem = NULL;
+    if (storage_location_get(cfg->check, cfg->tree->main_dir, &loc, &problem) < 0) {
+        complain("%s", problem);
+        return NULL;
+    }
     char *path = NULL;
-
-    if (strcmp(driver, "memory") == 0) {
+    if (!loc.database) {
         complain("storage is \"memory\": accounts live only inside a running server and "
                  "vanish when it stops, so strata user has nothing to change; use \"sqlite\"");
-    } else if (!sqlite) {
-        complain("storage \"%s\" is not supported by strata user: it manages accounts kept "
-                 "in SQLite (storage = \"sqlite\")",
-                 driver);
     } else {
-        char *data = cli_config_path_option(config, "data_path");
-        const char *name = db && db->kind == CFG_STRING ? db->u.str.ptr : DEFAULT_DATABASE;
-        if (name[0] == '/') {
-            path = xstrdup(name);
-        } else if (data) {
-            path = xasprintf("%s/%s", data, name);
-        } else {
-            complain("cannot tell data_path from the configuration");
-        }
-        free(data);
+        path = xstrdup(loc.database);
     }
-    cfg_value_clear(&scratch);
-    free(driver);
+    storage_location_clear(&loc);
     return path;
 }
 

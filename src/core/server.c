@@ -21,6 +21,7 @@
 #include "config/schema.h"
 #include "core/accounts.h"
 #include "core/log.h"
+#include "core/storage_location.h"
 #include "net/conn.h"
 #include "net/listener.h"
 #include "net/tls.h"
@@ -418,31 +419,6 @@ static void watch_signals(struct strata_server *s)
 
 /* ---- starting ------------------------------------------------------------------------ */
 
-static char *database_path(struct strata_server *s, char **data_path)
-{
-    *data_path = path_option(s, 0, "data_path");
-    if (!*data_path) {
-        *data_path = xstrdup("/var/lib/strata");
-    }
-    mkdir(*data_path, 0750);
-    struct cfg_value scratch;
-    const struct cfg_value *sql = check_value(s->check, 0, "sql", &scratch, NULL);
-    const char *db = table_text(sql, "database");
-    char *path = db && db[0] == '/' ? xstrdup(db)
-                                    : xasprintf("%s/%s", *data_path, db ? db : "strata.sqlite");
-    cfg_value_clear(&scratch);
-    return path;
-}
-
-static const char *store_driver(struct strata_server *s)
-{
-    struct cfg_value scratch;
-    const struct cfg_value *v = check_value(s->check, 0, "storage", &scratch, NULL);
-    bool memory = v && v->kind == CFG_STRING && strcmp(v->u.str.ptr, "memory") == 0;
-    cfg_value_clear(&scratch);
-    return memory ? "memory" : "sqlite";
-}
-
 static void log_store(void *data, int status, const char *message)
 {
     SLOG(STRATA_LOG_ERROR, "storage: %s", message);
@@ -450,27 +426,31 @@ static void log_store(void *data, int status, const char *message)
 
 static int open_store(struct strata_server *s)
 {
-    char *data_path, err[512];
-    char *db = database_path(s, &data_path);
+    struct storage_location loc;
+    const char *problem = NULL;
+    if (storage_location_get(s->check, s->cfg->main_dir, &loc, &problem) < 0) {
+        SLOG(STRATA_LOG_ERROR, "cannot open storage: %s", problem);
+        return STRATA_EINVAL;
+    }
     struct cfg_value scratch;
     const struct cfg_value *sync = check_value(s->check, 0, "sqlite_synchronous", &scratch, NULL);
     bool full = sync && sync->kind == CFG_STRING && strcmp(sync->u.str.ptr, "full") == 0;
     cfg_value_clear(&scratch);
     struct strata_store_config cfg = {
-        .driver = store_driver(s),
-        .path = db,
+        .driver = loc.driver,
+        .path = loc.database,
         .log = log_store,
         .synchronous = full ? STRATA_STORE_SYNC_FULL : STRATA_STORE_SYNC_NORMAL,
         .cache_size = (size_t)number_option(s, "sqlite_cache_size", 0),
     };
+    char err[512];
     int rc = strata_store_open(s->loop, &cfg, &s->store, err, sizeof err);
     if (rc < 0) {
         SLOG(STRATA_LOG_ERROR, "cannot open storage: %s", err);
     } else {
-        SLOG(STRATA_LOG_INFO, "storage: %s %s", cfg.driver, strcmp(cfg.driver, "memory") ? db : "");
+        SLOG(STRATA_LOG_INFO, "storage: %s %s", loc.driver, loc.database ? loc.database : "");
     }
-    free(db);
-    free(data_path);
+    storage_location_clear(&loc);
     return rc;
 }
 

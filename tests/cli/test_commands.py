@@ -213,3 +213,13 @@ def test_prosody_legacy_ssl_ports_is_the_direct_tls_port(tmp_path):
     cfg = write(tmp_path / "t.cfg.lua", "legacy_ssl_ports = { 5222 }\n")
     status, report = check_json(cfg, clean_env(), "--no-ports")
     assert [d for d in report["diagnostics"] if d["code"] == "port-conflict"]
+
+
+def test_run_refuses_a_planned_storage_driver(tmp_path):
+    """storage = "postgres" is planned: the server must not quietly use SQLite."""
+    cfg = write(tmp_path / "s.cfg.lua", 'storage = "postgres"\ndata_path = "data"\n'
+                'c2s_ports = { }\nc2s_direct_tls_ports = { }\n')
+    r = strata("run", "--config", str(cfg))
+    assert r.returncode == 2
+    assert "storage_postgres" in r.stdout + r.stderr
+    assert not (tmp_path / "data" / "strata.sqlite").exists()
