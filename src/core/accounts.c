@@ -365,7 +365,11 @@ static void write_account(struct accounts_request *op)
     struct strata_store_where w = {op->host, op->user, ACCOUNTS_STORE};
     int rc = record_format(op->creds, &rec);
 
-    if (rc == 0) {
+    if (rc == 0 && op->kind == OP_CREATE) {
+        /* Atomic against a concurrent create (another request or another
+         * process): the store adds only when no account is there. */
+        rc = strata_store_keyval_add(op->acc->store, &w, rec.ptr, rec.len, on_done, op, &op->sreq);
+    } else if (rc == 0) {
         rc = strata_store_keyval_set(op->acc->store, &w, rec.ptr, rec.len, on_done, op, &op->sreq);
     }
     /* SECURITY: StoredKey and ServerKey are password-equivalent for SCRAM. */

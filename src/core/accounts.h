@@ -32,10 +32,9 @@
  * of one account, proceed independently: a caller that needs an order
  * waits for one callback before the next request.
  *
- * FIXME: the store has no compare-and-set, so two accounts_create() of one
- * name racing (two processes, or two requests whose store steps interleave)
- * can both succeed, the last password winning. The name is re-checked just
- * before writing, which makes the window small.
+ * accounts_create() writes with the store's add-if-absent, so two creates
+ * of one name racing (two processes, or interleaved requests) cannot both
+ * succeed: the second gets STRATA_EEXIST.
  */
 #ifndef STRATA_CORE_ACCOUNTS_H
 #define STRATA_CORE_ACCOUNTS_H

@@ -507,6 +507,22 @@ static void test_free_with_pending_requests(void **state)
     assert_int_equal(b.status, STRATA_ECLOSED);
 }
 
+/* Two creates of one name in flight at once: both derive their credentials
+ * on the thread pool, both find no account, and exactly one may win. */
+static void test_racing_creates(void **state)
+{
+    struct fx *f = *state;
+    struct result a = {0}, b = {0};
+    assert_int_equal(accounts_create(f->acc, HOST, "race", "first", 5, on_done, &a, NULL), 0);
+    assert_int_equal(accounts_create(f->acc, HOST, "race", "second", 6, on_done, &b, NULL), 0);
+    uv_run(&f->loop, UV_RUN_DEFAULT);
+    assert_int_equal(a.calls + b.calls, 2);
+    assert_true((a.status == 0) != (b.status == 0));
+    assert_int_equal(a.status == 0 ? b.status : a.status, STRATA_EEXIST);
+    const char *winner = a.status == 0 ? "first" : "second";
+    assert_int_equal(check(f, "race", winner), 0);
+}
+
 #define BOTH(t)                                                                                    \
     cmocka_unit_test_setup_teardown(t, setup_memory, teardown),                                    \
         cmocka_unit_test_setup_teardown(t, setup_sqlite, teardown)
@@ -516,6 +532,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         BOTH(test_create_and_get),
         BOTH(test_duplicate_create),
+        BOTH(test_racing_creates),
         BOTH(test_check_password),
         BOTH(test_set_password),
         BOTH(test_delete_removes_user_data),
