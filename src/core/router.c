@@ -133,6 +133,14 @@ void router_from_client(struct strata_session *c, struct strata_stanza *st)
         /* RFC 6120 §10.3: no `to` means the account itself (or, for
          * presence, a broadcast handled by the presence module). */
         strata_stanza_set_attr(own, "to", c->bare);
+        if (strata_name_eq(strata_stanza_name(own), strata_atoms.presence)) {
+            /* RFC 6121 §4.2-4.5: presence without `to` is the client's
+             * broadcast, not a stanza to its own account: "presence/
+             * broadcast"; dropped when no module takes it (§4.3). */
+            fire(c->host, c, own, "broadcast");
+            strata_stanza_unref(own);
+            return;
+        }
     }
     router_route(c->server, c, own);
 }

@@ -5,8 +5,11 @@
  * It stamps and checks addresses, then fires Prosody's events on the host
  * the stanza is addressed to: "<kind>/host" for the server itself,
  * "<kind>/bare" and "<kind>/full" for accounts, "<kind>/self" for a client's
- * stanza to its own account. Modules (message, iq, presence, disco...) do
- * the delivery; what nobody handles gets the error RFC 6120 names.
+ * stanza to its own account, and "presence/broadcast" for a client's
+ * presence without 'to' (RFC 6121 §4.2-4.5; its 'to' is stamped with the
+ * client's bare JID like any other stanza without one). Modules (message,
+ * iq, presence, disco...) do the delivery; what nobody handles gets the
+ * error RFC 6120 names.
  */
 #ifndef STRATA_CORE_ROUTER_H
 #define STRATA_CORE_ROUTER_H

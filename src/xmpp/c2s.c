@@ -171,6 +171,14 @@ static void send_features(struct strata_session *c)
         c2s_sasl_advertise(c, f);
         c->state = C2S_WAIT_AUTH;
     }
+    /* Features of modules (Prosody's "stream-features"): ev.stanza is the
+     * <features/> being built, theirs to add to; ev.origin the session
+     * (check c->authenticated). The roster announces rosterver there. */
+    int id = strata_event_id("stream-features");
+    struct strata_event ev = {.id = id, .host = c->host, .origin = c, .stanza = f};
+    if (id >= 0) {
+        strata_hooks_fire(c->host->hooks, &ev);
+    }
     c2s_send(c, f);
     strata_stanza_unref(f);
 }
@@ -326,44 +334,14 @@ static bool negotiation_iq(struct strata_session *c, const struct strata_stanza 
     return false;
 }
 
-/* RFC 6121 §4.2, §4.4: the session's own presence state, for routing by
- * priority (§8.5.2); broadcasting belongs to the presence module. */
-static void note_presence(struct strata_session *c, const struct strata_stanza *st)
-{
-    if (strata_stanza_attr(st, "to")) {
-        return;
-    }
-    const char *type = strata_stanza_attr(st, "type");
-    if (!type) {
-        const char *prio = strata_stanza_child_text(st, "priority", NULL);
-        long p = prio ? strtol(prio, NULL, 10) : 0;
-        c->priority = p < -128 ? -128 : p > 127 ? 127 : (int)p;
-        bool initial = !c->available;
-        c->available = true;
-        if (initial) {
-            /* RFC 6121 §4.2: the session becomes available. Modules that
-             * wait for it (offline delivery, XEP-0160 §5) hook this. */
-            int id = strata_event_id("presence/initial");
-            struct strata_event ev = {
-                .id = id, .host = c->host, .origin = c, .stanza = (struct strata_stanza *)st};
-            if (id >= 0) {
-                strata_hooks_fire(c->host->hooks, &ev);
-            }
-        }
-    } else if (strcmp(type, "unavailable") == 0) {
-        c->available = false;
-    }
-}
-
 static void on_active_stanza(struct strata_session *c, struct strata_stanza *st)
 {
     if (negotiation_iq(c, st)) {
         strata_stanza_unref(st);
         return;
     }
-    if (strata_name_eq(strata_stanza_name(st), strata_atoms.presence)) {
-        note_presence(c, st);
-    }
+    /* Presence state (c->available, c->priority) is the presence module's:
+     * it takes "presence/broadcast" from the router. */
     router_from_client(c, st);
 }
 
