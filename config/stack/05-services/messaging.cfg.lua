@@ -26,13 +26,14 @@
 --   * Sizes: 4096, "10K", "10M" (powers of 1024). Durations: 30 or "30s",
 --     "5m", "2h", "1d", "1w".
 --
--- State in this version: these modules are planned, declared with all their
--- options but not implemented yet ("strata modules" shows each one's state).
--- Listing a planned module, or setting an option of a module that is not
--- enabled, makes "strata check" warn; so the list below names them in a
--- comment and their options are commented out. offline loads automatically;
--- its quota is set by config/policies/compliance.cfg.lua. When a module is
--- implemented, move its name into the list and uncomment what you need.
+-- State in this version: offline is implemented and loads automatically;
+-- its quota is set by config/policies/compliance.cfg.lua. carbons,
+-- cloud_notify and proxy65 are planned, declared with all their options but
+-- not implemented yet ("strata modules" shows each one's state). Listing a
+-- planned module, or setting an option of a module that is not enabled,
+-- makes "strata check" warn; so the list below names them in a comment and
+-- their options are commented out. When a module is implemented, move its
+-- name into the list and uncomment what you need.
 
 -- Modules of layer 05 enabled by this file (each assignment adds to the set).
 -- planned in this version (see "strata modules"): "carbons", "cloud_notify"
@@ -47,9 +48,17 @@
 -- -----------------------------------------------------------------------------
 -- offline: Offline Message Storage (XEP-0160)
 -- -----------------------------------------------------------------------------
--- Loads automatically, as in Prosody. Messages stored here are also in the
--- user's archive (mam, 06-storage/archiving.cfg.lua); a client that catches
--- up through MAM is not sent them a second time.
+-- Loads automatically, as in Prosody. A chat or normal message with a body,
+-- sent to an existing account that has no available resource, is stored
+-- with a <delay/> stamp (XEP-0203) and delivered, oldest first, when one of
+-- the user's clients next sends initial presence with a priority of 0 or
+-- more; then it is deleted. Messages without a body (chat states, receipts)
+-- and messages marked <no-store/> (XEP-0334) are not stored: the sender gets
+-- <service-unavailable/>, as from a server without offline storage.
+-- A message counts as accepted once its storage transaction is committed;
+-- from then on it survives a restart or a crash of the server (see
+-- "Durability of offline messages" in docs/operations.md). To turn offline
+-- storage off, add "offline" to modules_disabled.
 
 -- Most messages stored for one offline user; beyond it the sender gets
 -- <resource-constraint/> (RFC 6120 §8.3.3.18) instead of the message
