@@ -16,7 +16,7 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run, "run [--config FILE]",
-     "check the configuration and run the server (this version: check and summarise)"},
+     "check the configuration, then run the server until SIGTERM or SIGINT"},
     {"check", cmd_check, "check [--config FILE] [--json] [--strict] [--no-ports]",
      "validate the whole configuration tree; exit 0 clean, 1 warnings (--strict), 2 errors"},
     {"config", cmd_config, "config show [--provenance] [--host HOST] [OPTION] [--config FILE]",

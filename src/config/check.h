@@ -67,6 +67,13 @@ void check_layout(struct cfg_check *c);   /* layout.c */
 const struct cfg_value *check_value(const struct cfg_check *c, size_t si, const char *name,
                                     struct cfg_value *scratch, const struct cfg_setting **setting);
 
+/* The addresses the ports of `ports_option` ("c2s_ports") listen on:
+ * <service>_interfaces when set, else the global `interfaces` when set
+ * (Prosody's fallback), else the service's declared default. The value may
+ * live in `scratch`, which the caller clears. ports.c. */
+const struct cfg_value *check_interfaces(const struct cfg_check *c, const char *ports_option,
+                                         struct cfg_value *scratch);
+
 /* Why `name` cannot be a host (a JID domain), or NULL. hosts.c. */
 const char *check_host_problem(const char *name, char *buf, size_t len);
 

@@ -49,7 +49,7 @@ static const struct strata_option orchestration[] = {
      .help = "where logs go: \"*console\", a file name, or Prosody's { level = sink } table"},
     {.name = "log_levels", .type = STRATA_OPT_TABLE, .scope = STRATA_SCOPE_GLOBAL,
      .check = strata_check_log_levels_option, .strata_only = true,
-     .help = "log level per module, e.g. { c2s = \"debug\", storage_sqlite = \"warn\" }"},
+     .help = "log level per module, e.g. { c2s = \"debug\", saslauth = \"warn\" }; lines a logger's own level lets through reach every sink"},
     {.name = "interfaces", .type = STRATA_OPT_STRINGS, .scope = STRATA_SCOPE_GLOBAL,
      .def = "*, ::", .help = "default listening addresses for public ports"},
     {.name = "local_interfaces", .type = STRATA_OPT_STRINGS, .scope = STRATA_SCOPE_GLOBAL,

@@ -21,6 +21,7 @@
 
 struct port_use {
     int port;
+    bool binds; /* the module is implemented: the server will listen there */
     const char *option;
     const char *file;
     int line;
@@ -76,7 +77,8 @@ static void add_port(struct cfg_check *c, struct port_list *l, const struct port
     l->items[l->count++] = *u;
 }
 
-static void collect_option(struct cfg_check *c, struct port_list *l, const struct strata_option *o)
+static void collect_option(struct cfg_check *c, struct port_list *l, const struct strata_option *o,
+                           bool binds)
 {
     if (o->type != STRATA_OPT_PORTS || option_seen(l, o->name)) {
         return;
@@ -88,7 +90,7 @@ static void collect_option(struct cfg_check *c, struct port_list *l, const struc
     for (size_t i = 0; i < n; i++) {
         const struct cfg_value *p = v->kind == CFG_NUMBER ? v : &v->u.table->array[i];
         if (p->kind == CFG_NUMBER && p->u.n >= 1 && p->u.n <= 65535) {
-            add_port(c, l, &(struct port_use){(int)p->u.n, o->name, s ? s->value.file : NULL,
+            add_port(c, l, &(struct port_use){(int)p->u.n, binds, o->name, s ? s->value.file : NULL,
                                               s ? s->value.line : 0});
         }
     }
@@ -140,27 +142,40 @@ static int probe(const char *iface, int port)
     return err == EAFNOSUPPORT ? 0 : err;
 }
 
-static const struct cfg_value *interfaces_for(struct cfg_check *c, const char *option,
-                                              struct cfg_value *scratch)
+/* Whether `name` is set in the global section (not just defaulted). */
+static bool is_set(const struct cfg_check *c, const char *name)
+{
+    const struct cfg_setting *s = cfg_section_find(c->tree->sections[0], name);
+    return s && s->value.kind != CFG_NIL;
+}
+
+const struct cfg_value *check_interfaces(const struct cfg_check *c, const char *ports_option,
+                                         struct cfg_value *scratch)
 {
     char key[128];
-    size_t plen = strlen(option) - strlen("_ports");
-    snprintf(key, sizeof key, "%.*s_interfaces", (int)plen, option);
-    const struct cfg_value *v = check_value(c, 0, key, scratch, NULL);
+    size_t plen = strlen(ports_option) - strlen("_ports");
+    snprintf(key, sizeof key, "%.*s_interfaces", (int)plen, ports_option);
     const char *tls = strstr(key, "_direct_tls_interfaces");
-    if (!v && tls) {
+    if (!is_set(c, key) && tls) {
         snprintf(key + (tls - key), sizeof key - (size_t)(tls - key), "_interfaces");
-        v = check_value(c, 0, key, scratch, NULL);
     }
-    /* An option without its own interfaces (or without a default) listens
-     * where the server does. */
-    return v ? v : check_value(c, 0, "interfaces", scratch, NULL);
+    struct schema_entry e;
+    /* COMPAT(prosody): an unset <service>_interfaces falls back to the
+     * global `interfaces` when that is set; otherwise the declared default
+     * of the service's own option applies. */
+    if (is_set(c, key) || (!is_set(c, "interfaces") && schema_find(key, &e))) {
+        const struct cfg_value *v = check_value(c, 0, key, scratch, NULL);
+        if (v) {
+            return v;
+        }
+    }
+    return check_value(c, 0, "interfaces", scratch, NULL);
 }
 
 static void probe_use(struct cfg_check *c, const struct port_use *u)
 {
     struct cfg_value scratch;
-    const struct cfg_value *ifs = interfaces_for(c, u->option, &scratch);
+    const struct cfg_value *ifs = check_interfaces(c, u->option, &scratch);
     size_t n = !ifs ? 0 : ifs->kind == CFG_STRING ? 1 : cfg_is_list(ifs) ? ifs->u.table->narray : 0;
     for (size_t i = 0; i < n; i++) {
         const struct cfg_value *iface = ifs->kind == CFG_STRING ? ifs : &ifs->u.table->array[i];
@@ -182,12 +197,16 @@ void check_ports(struct cfg_check *c)
         for (size_t i = 0; i < c->sets[si].count; i++) {
             const struct strata_module *m = c->sets[si].items[i].module;
             for (const struct strata_option *o = m->options; o && o->name; o++) {
-                collect_option(c, &l, o);
+                collect_option(c, &l, o, m->state == STRATA_MODULE_IMPLEMENTED);
             }
         }
     }
+    /* Only ports the server will open are probed: a planned module's port
+     * (s2s) held by another server is no reason to refuse starting. */
     for (size_t i = 0; i < l.count && !c->skip_ports; i++) {
-        probe_use(c, &l.items[i]);
+        if (l.items[i].binds) {
+            probe_use(c, &l.items[i]);
+        }
     }
     free(l.items);
 }

@@ -79,6 +79,8 @@ static unsigned from_level(int level)
 
 /* ---- sinks from the configuration ------------------------------------ */
 
+static const char *sink_base_dir;
+
 static int add_sink(const char *target, enum sink_kind kind, unsigned levels)
 {
     if (L.nsinks == MAX_SINKS || !levels) {
@@ -87,7 +89,8 @@ static int add_sink(const char *target, enum sink_kind kind, unsigned levels)
     struct sink *s = &L.sinks[L.nsinks++];
     *s = (struct sink){.kind = kind, .levels = levels, .fd = -1};
     if (kind == SINK_FILE) {
-        s->path = xstrdup(target);
+        s->path = target[0] == '/' || !sink_base_dir ? xstrdup(target)
+                                                     : xasprintf("%s/%s", sink_base_dir, target);
     }
     return 0;
 }
@@ -285,9 +288,11 @@ static void forget_config(void)
     L.min_level = STRATA_LOG_INFO;
 }
 
-int log_start(const struct cfg_value *log, const struct cfg_value *levels, char *err, size_t errlen)
+int log_start(const struct cfg_value *log, const struct cfg_value *levels, const char *base_dir,
+              char *err, size_t errlen)
 {
     forget_config();
+    sink_base_dir = base_dir;
     configure_sinks(log);
     configure_modules(levels);
     int rc = open_files(err, errlen);
@@ -386,8 +391,11 @@ void log_write(enum log_level level, const char *module, const struct log_ctx *c
     if (L.queued + line.len > MAX_QUEUED) {
         L.dropped++;
     } else {
+        /* A module's own level (log_levels) is the administrator asking for
+         * that module's lines: they reach every sink, whatever its levels. */
+        bool forced = level < L.min_level;
         for (size_t i = 0; i < L.nsinks; i++) {
-            if (L.sinks[i].levels & (1u << level)) {
+            if (forced || (L.sinks[i].levels & (1u << level))) {
                 strbuf_add(&L.sinks[i].queued, line.ptr, line.len);
             }
         }

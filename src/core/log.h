@@ -3,6 +3,9 @@
  * written by a thread of its own so the loop never waits on a disk or a
  * pipe.
  *
+ * Relative file names resolve against `base_dir` (the configuration's
+ * folder), as every other path of the configuration does.
+ *
  * Sinks come from the `log` option in Prosody's forms: "*console" (stdout),
  * "*stderr", a file name, or a table { level = sink, ... } and
  * { levels = {...}, to = "file", filename = ... } entries. `log_levels`
@@ -33,8 +36,8 @@ struct log_ctx {
 /* Starts the writer thread with sinks from the `log` value (NULL: console
  * at info) and module levels from `log_levels` (may be NULL). Returns 0, or
  * STRATA_EIO when a log file cannot be opened (with a message in `err`). */
-int log_start(const struct cfg_value *log, const struct cfg_value *levels, char *err,
-              size_t errlen);
+int log_start(const struct cfg_value *log, const struct cfg_value *levels, const char *base_dir,
+              char *err, size_t errlen);
 
 /* Reopens log files (SIGHUP, after logrotate moved them). */
 void log_reopen(void);

@@ -118,6 +118,25 @@ static int tls_policy_of(struct strata_server *s, size_t si, struct tls_policy *
     return rc;
 }
 
+/* SECURITY: a certificate that fails to load on SIGHUP must not leave the
+ * host without TLS (its clients would be offered SASL in the clear): the
+ * contexts loaded before stay until a good certificate replaces them. */
+static bool keep_previous(struct strata_server *s, struct strata_host *h, struct tls_hosts *st,
+                          struct tls_hosts *direct)
+{
+    SSL_CTX *a = s->tls_starttls ? tls_hosts_find(s->tls_starttls, h->name) : NULL;
+    SSL_CTX *b = s->tls_direct ? tls_hosts_find(s->tls_direct, h->name) : NULL;
+    if (!a || !b) {
+        return false;
+    }
+    SSL_CTX_up_ref(a);
+    SSL_CTX_up_ref(b);
+    tls_hosts_add(st, h->name, a);
+    tls_hosts_add(direct, h->name, b);
+    SLOG(STRATA_LOG_WARN, "%s: keeping the certificate loaded before", h->name);
+    return true;
+}
+
 static void load_host_tls(struct strata_server *s, struct strata_host *h, struct tls_hosts *st,
                           struct tls_hosts *direct)
 {
@@ -125,6 +144,7 @@ static void load_host_tls(struct strata_server *s, struct strata_host *h, struct
     struct tls_policy p;
     if (host_certificate(s, h->section, h->name, &cert, &key) < 0) {
         SLOG(STRATA_LOG_WARN, "no certificate for %s: clients cannot use TLS with it", h->name);
+        keep_previous(s, h, st, direct);
         return;
     }
     if (tls_policy_of(s, h->section, &p) < 0) {
@@ -139,6 +159,7 @@ static void load_host_tls(struct strata_server *s, struct strata_host *h, struct
         } else {
             SSL_CTX_free(a);
             SLOG(STRATA_LOG_ERROR, "%s: %s", h->name, err);
+            keep_previous(s, h, st, direct);
         }
     }
     free(cert);
@@ -284,7 +305,7 @@ static int listen_one(struct strata_server *s, const char *iface, int port, stru
 static int listen_on(struct strata_server *s, const int *ports, size_t np, struct accept_ctx *ctx)
 {
     struct cfg_value scratch;
-    const struct cfg_value *ifs = check_value(s->check, 0, "c2s_interfaces", &scratch, NULL);
+    const struct cfg_value *ifs = check_interfaces(s->check, "c2s_ports", &scratch);
     size_t ni = !ifs                      ? 0
                 : ifs->kind == CFG_STRING ? 1
                 : cfg_is_list(ifs)        ? ifs->u.table->narray
@@ -490,6 +511,15 @@ static void on_accounts(int status, struct accounts *acc, void *data)
     SLOG(STRATA_LOG_INFO, "Strata is running: %zu hosts, %zu listeners", s->nhosts, s->nlisteners);
 }
 
+static void remove_pidfile(struct strata_server *s)
+{
+    char *path = path_option(s, 0, "pidfile");
+    if (path) {
+        unlink(path);
+        free(path);
+    }
+}
+
 static void free_server(struct strata_server *s)
 {
     for (size_t i = 0; i < s->nhosts; i++) {
@@ -513,7 +543,8 @@ int server_run(struct cfg_tree *cfg, struct cfg_check *check)
     char err[512];
     struct cfg_value a, b;
     int rc = log_start(check_value(check, 0, "log", &a, NULL),
-                       check_value(check, 0, "log_levels", &b, NULL), err, sizeof err);
+                       check_value(check, 0, "log_levels", &b, NULL), cfg->main_dir, err,
+                       sizeof err);
     cfg_value_clear(&a);
     cfg_value_clear(&b);
     if (rc < 0) {
@@ -533,6 +564,7 @@ int server_run(struct cfg_tree *cfg, struct cfg_check *check)
     conn_loop_deinit(s.loop);
     uv_run(s.loop, UV_RUN_DEFAULT); /* let the last close callbacks run */
     uv_loop_close(s.loop);
+    remove_pidfile(&s);
     log_stop();
     free_server(&s);
     return s.exit_status;

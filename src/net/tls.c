@@ -38,7 +38,7 @@ static const char GROUPS[] = "X25519:P-256:P-384";
 int tls_policy_for(const char *profile, const char *protocol, const char *ciphers,
                    const char *ciphersuites, struct tls_policy *out)
 {
-    *out = (struct tls_policy){TLS1_2_VERSION, INTERMEDIATE_CIPHERS, SUITES, GROUPS};
+    *out = (struct tls_policy){TLS1_2_VERSION, 0, INTERMEDIATE_CIPHERS, SUITES, GROUPS};
     if (!profile || strcmp(profile, "intermediate") == 0) {
         /* the default */
     } else if (strcmp(profile, "modern") == 0) {
@@ -50,6 +50,8 @@ int tls_policy_for(const char *profile, const char *protocol, const char *cipher
     }
     if (protocol && strncmp(protocol, "tlsv1_3", 7) == 0) {
         out->min_version = TLS1_3_VERSION;
+    } else if (protocol && strcmp(protocol, "tlsv1_2") == 0) {
+        out->max_version = TLS1_2_VERSION; /* LuaSec: without "+", exactly that version */
     }
     out->ciphers = ciphers ? ciphers : out->ciphers;
     out->ciphersuites = ciphersuites ? ciphersuites : out->ciphersuites;
@@ -91,6 +93,7 @@ static bool apply_policy(SSL_CTX *ctx, const struct tls_policy *p)
                                  SSL_OP_IGNORE_UNEXPECTED_EOF);
     SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     return SSL_CTX_set_min_proto_version(ctx, p->min_version) == 1 &&
+           SSL_CTX_set_max_proto_version(ctx, p->max_version) == 1 &&
            SSL_CTX_set_cipher_list(ctx, p->ciphers) == 1 &&
            SSL_CTX_set_ciphersuites(ctx, p->ciphersuites) == 1 &&
            SSL_CTX_set1_groups_list(ctx, p->groups) == 1;

@@ -13,6 +13,7 @@
 
 struct tls_policy {
     int min_version; /* TLS1_2_VERSION or TLS1_3_VERSION; never lower */
+    int max_version; /* 0: the newest OpenSSL has; TLS1_2_VERSION for "tlsv1_2" */
     const char *ciphers;      /* TLS 1.2 cipher list (OpenSSL syntax) */
     const char *ciphersuites; /* TLS 1.3 suites */
     const char *groups;       /* key exchange groups */

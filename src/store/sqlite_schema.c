@@ -113,7 +113,7 @@ static int check_version(int version, const char *path, char *err, size_t errlen
     if (version == -1) {
         snprintf(err, err ? errlen : 0,
                  "%s: not a Strata database (it has tables but no strata_meta); "
-                 "to import another server's data use `strata migrate`",
+                 "point sql.database at a file of Strata's own",
                  path);
         return STRATA_EINVAL;
     }

@@ -158,6 +158,13 @@ static void send_features(struct strata_session *c)
         struct strata_stanza *s = strata_stanza_add_child(f, "session", strata_atoms.ns_session);
         strata_stanza_add_child(s, "optional", NULL); /* RFC 6121 §A: legacy, optional */
         c->state = C2S_WAIT_BIND;
+    } else if (!secure && !tls_available(c) && require_encryption(c)) {
+        /* SECURITY: encryption is required and this host has no usable
+         * certificate: never offer authentication in the clear. */
+        strata_stanza_unref(f);
+        c2s_stream_error(c, STREAM_UNDEFINED_CONDITION,
+                         "Encryption is required but this server has no certificate for the host");
+        return;
     } else if (!secure && tls_available(c)) {
         struct strata_stanza *t = strata_stanza_add_child(f, "starttls", strata_atoms.ns_tls);
         bool required = require_encryption(c);

@@ -44,12 +44,12 @@ def test_debian_prosody_config_loads(tmp_path):
         if d["code"] in NOTES_ALLOWED:
             continue
         assert re.search(r"module '[a-z0-9_]+'|modules? that load", d["message"]), d
-    # posix and the invite modules are Prosody's; roster, carbons... are planned.
+    # posix and the invite modules are Prosody's; smacks, carbons... are planned.
     by_code = {}
     for d in diags:
         by_code.setdefault(d["code"], []).append(d["message"])
     assert any("'posix'" in m for m in by_code["prosody-module"])
-    assert any("'roster'" in m for m in by_code["planned-module"])
+    assert any("'smacks'" in m for m in by_code["planned-module"])
     # Each module diagnostic names the line of modules_enabled that lists it.
     lines = original.splitlines()
     for d in diags:

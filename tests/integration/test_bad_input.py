@@ -13,6 +13,7 @@ SERVER_CONFIG = """
 c2s_stanza_size_limit = "16K"
 c2s_send_backlog = "64K"
 c2s_timeout = 2
+modules_disabled = { "offline" }
 """
 PREAUTH_LIMIT = 10 * 1024
 STANZA_LIMIT = 16 * 1024

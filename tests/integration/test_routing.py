@@ -6,6 +6,10 @@ import xml.etree.ElementTree as ET
 
 from rawclient import NS_CLIENT, NS_STANZA_ERRORS, q
 
+# These tests check routing when nobody can take a message, without offline
+# storage (RFC 6121 §8.5.2.2.1); test_offline.py covers storage.
+SERVER_CONFIG = 'modules_disabled = { "offline" }\n'
+
 
 def got(client, sender, body, mtype="chat"):
     msg = client.wait_message(where=lambda m: m.body == body)

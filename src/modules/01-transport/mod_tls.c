@@ -1,8 +1,9 @@
 /*
  * tls: TLS for every stream (RFC 7590, RFC 9325, XEP-0368).
  *
- * Offers STARTTLS on c2s and s2s streams and wraps direct TLS ports, with
- * OpenSSL over memory BIOs. Certificates are found per host in
+ * Offers STARTTLS on client streams and wraps the direct TLS ports (s2s is
+ * planned), with OpenSSL over a BIO of our own on the connection's buffers
+ * (src/net/conn.c). Certificates are found per host in
  * `certificates` (SNI picks the right one) and reloaded without a restart.
  * Strata never runs a stream without TLS on offer, so this module always
  * loads; TLS versions and ciphers come from tls_profile or the ssl table,

@@ -25,7 +25,7 @@ static const struct strata_option options[] = {
      .type = STRATA_OPT_TABLE,
      .scope = STRATA_SCOPE_HOSTS,
      .help = "extra items listed for the server: { { \"jid\", \"name\" }, ... }"},
-    {.name = "disco_hidden",
+    {.name = "disco_hidden", .planned = true,
      .type = STRATA_OPT_BOOL,
      .scope = STRATA_SCOPE_HOST | STRATA_SCOPE_COMPONENT,
      .def = "false",

@@ -46,7 +46,7 @@ static void test_level_table_and_context(void **state)
     struct cfg_table mt = {.npairs = 1, .pairs = mods};
     struct cfg_value levels = {.kind = CFG_TABLE, .u.table = &mt};
     char err[256];
-    assert_int_equal(log_start(&log, &levels, err, sizeof err), 0);
+    assert_int_equal(log_start(&log, &levels, NULL, err, sizeof err), 0);
     assert_false(log_enabled(STRATA_LOG_DEBUG, "router"));
     assert_true(log_enabled(STRATA_LOG_DEBUG, "c2s"));
     struct log_ctx ctx = {"c2s1", "127.0.0.1:4000", "juliet@example.org/balcony"};
@@ -74,11 +74,11 @@ static void test_reopen_after_rotation(void **state)
     char *path = xasprintf("%s/strata.log", dir), *moved = xasprintf("%s/strata.log.1", dir);
     struct cfg_value log = str(path);
     char err[256];
-    assert_int_equal(log_start(&log, NULL, err, sizeof err), 0);
+    assert_int_equal(log_start(&log, NULL, NULL, err, sizeof err), 0);
     LOG(STRATA_LOG_INFO, "core", NULL, "before");
     log_stop(); /* flush deterministically, then start again as after a restart */
     assert_int_equal(rename(path, moved), 0);
-    assert_int_equal(log_start(&log, NULL, err, sizeof err), 0);
+    assert_int_equal(log_start(&log, NULL, NULL, err, sizeof err), 0);
     LOG(STRATA_LOG_INFO, "core", NULL, "after");
     log_reopen();
     log_stop();
@@ -96,7 +96,7 @@ static void test_unwritable_file_is_an_error(void **state)
 {
     struct cfg_value log = str("/nonexistent-dir/strata.log");
     char err[256];
-    assert_int_not_equal(log_start(&log, NULL, err, sizeof err), 0);
+    assert_int_not_equal(log_start(&log, NULL, NULL, err, sizeof err), 0);
     assert_non_null(strstr(err, "/nonexistent-dir/strata.log"));
     log_stop();
 }
