@@ -124,6 +124,9 @@ class IMClient(Client):
         """The next presence from `frm` (a full or bare JID, or None for any)
         of type `ptype` ('available' for none, None for any type); others
         meanwhile are set aside."""
+        for i, p in enumerate(self.skipped_presences):
+            if self._matches(p, frm, ptype) and (where is None or where(p)):
+                return self.skipped_presences.pop(i)
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -212,8 +215,13 @@ def befriend(a, b):
 # ---- fixtures ------------------------------------------------------------------
 
 # Rosters outlive a test, so each test takes accounts nobody used before:
-# users(2) -> ["u00", "u01"], then ["u02", "u03"]...
+# users(2) -> ["u00", "u01"], then ["u02", "u03"]... A test module may set
+# POOL to the number of accounts it needs.
 POOL = 72
+
+
+def pool_size(request):
+    return getattr(request.module, "POOL", POOL)
 
 
 def pool_accounts(n=POOL):
@@ -224,7 +232,7 @@ def im_server(request, tmp_path_factory, config=""):
     """A module's server with the account pool (SERVER_CONFIG as conftest)."""
     srv = StrataServer(tmp_path_factory.mktemp("strata"),
                        config or getattr(request.module, "SERVER_CONFIG", ""),
-                       accounts=pool_accounts())
+                       accounts=pool_accounts(pool_size(request)))
     srv.start()
     return srv
 
@@ -242,11 +250,11 @@ def _pool():
 
 
 @pytest.fixture
-def users(_pool):
+def users(request, _pool):
     """users(n): n account names no other test of this module used."""
     def take(n):
         names = ["u%02d" % next(_pool) for _ in range(n)]
-        assert int(names[-1][1:]) < POOL, "the account pool is exhausted: raise POOL"
+        assert int(names[-1][1:]) < pool_size(request), "the account pool is exhausted: raise POOL"
         return names
     return take
 
