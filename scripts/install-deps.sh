@@ -11,6 +11,7 @@ libsqlite3-dev libpq-dev libhttp-parser-dev libwslay-dev libjansson-dev
 libcmocka-dev
 openssl ca-certificates
 python3 python3-pytest python3-slixmpp python3-openssl
+python3-aioxmpp
 "
 
 missing=""
