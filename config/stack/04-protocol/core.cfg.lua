@@ -25,17 +25,23 @@
 -- Modules of this layer enabled by this file (each assignment adds to the
 -- enabled set). Move a module into the list once "strata modules" shows it
 -- implemented:
-protocol_modules = { "disco", "version", "uptime", "time" }
--- planned in this version (see "strata modules"): "roster"
--- protocol_modules = { "roster" }
+protocol_modules = { "roster", "disco", "version", "uptime", "time" }
 
 -- -----------------------------------------------------------------------------
 -- roster (RFC 6121 §2-3)
 -- -----------------------------------------------------------------------------
 
+-- Rosters are stored per user (map store "roster", one value per contact)
+-- and versioned (RFC 6121 §2.6, stream feature urn:xmpp:features:rosterver):
+-- a client that cached the roster gets only what changed. Versions only
+-- grow, across restarts too. Pre-approval (§3.4) is announced as well.
+-- Names and group names are limited to 1024 bytes, and an item to 64
+-- groups; more is refused with <not-acceptable/> (RFC 6121 §2.3.3).
+
 -- Most contacts one account may have; adding more is refused with
--- <resource-constraint/>, so one account cannot grow without end. Whole
--- number, 10 to 100000; default 1000. Strata only.
+-- <resource-constraint/>, so one account cannot grow without end. Pending
+-- subscription requests from people not in the roster are bounded by the
+-- same number. Whole number, 10 to 100000; default 1000. Strata only.
 -- roster_max_items = 1000
 
 -- -----------------------------------------------------------------------------

@@ -22,12 +22,24 @@
 --     environments and policies, which may override what is set here. Run
 --     "strata config show --provenance" to see which file set a value.
 --
--- State in this version: presence is planned (declared, not implemented yet;
--- see "strata modules"). It is a core module that loads automatically, so it
--- needs no listing and its option can be set now.
+-- presence is a core module that loads automatically (with the roster,
+-- which it needs), so it needs no listing.
+--
+-- What it does (RFC 6121 §4):
+--   * initial presence goes to every contact subscribed to the user ("from"
+--     or "both") and to the user's own available clients; contacts the user
+--     is subscribed to ("to" or "both") are probed, and local ones answer at
+--     once with their clients' last presence (or "unavailable");
+--   * presence sent to one entity (directed presence, §4.6) is remembered, so
+--     that entity also gets "unavailable" when the client goes offline;
+--   * "unavailable" is broadcast on logout and when a connection is lost
+--     without a goodbye;
+--   * subscription requests and answers go through the roster's state
+--     machine; a request to someone offline is kept and delivered at each of
+--     their logins until answered.
 
 -- Modules of layer 05 (services_modules): none to list here; presence loads
--- automatically. planned in this version (see "strata modules"): "presence"
+-- automatically.
 
 -- -----------------------------------------------------------------------------
 -- presence: presence broadcast and probes (RFC 6121 §4)
