@@ -504,9 +504,14 @@ static void on_connected(struct conn *c)
     cl->st = O.tls_mode == TLS_NONE ? CS_FEAT1 : CS_FEAT0;
 }
 
+char TLS_INFO[96];
+
 static void on_tls_up(struct conn *c)
 {
     struct client *cl = (struct client *)c;
+    if (!TLS_INFO[0])
+        snprintf(TLS_INFO, sizeof TLS_INFO, "%s/%s", SSL_get_version(c->ssl),
+                 SSL_get_cipher_name(c->ssl));
     send_header(cl);
     cl->st = CS_FEAT1;
 }

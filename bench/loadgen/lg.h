@@ -141,6 +141,7 @@ void net_close(struct conn *c, const char *why);
 void net_stream_reset(struct conn *c);  /* a new stream starts (after TLS, SASL) */
 /* One turn: waits up to timeout_ms, handles events, flushes, frees. */
 void net_turn(int timeout_ms);
+void net_turn_ns(int64_t timeout_ns); /* epoll_pwait2: sub-millisecond waits */
 void net_flush_all(void);
 int net_conns(void);                    /* open connections */
 /* Listens on 127.0.0.1:port; `accept_fn` is given each new socket. */
@@ -169,6 +170,7 @@ struct opts {
     double timeout_s;                   /* a login not done by then fails */
     int verbose;
     int no_fast_cert;
+    const char *tag;                    /* RESULT name instead of the scenario's */
 };
 extern struct opts O;
 
@@ -217,6 +219,7 @@ void client_close(struct client *cl);   /* sends </stream:stream>, closes on rep
 void client_check_timeouts(nsec_t now);
 void scram_cache_save(void);
 extern SSL_CTX *CLIENT_CTX;
+extern char TLS_INFO[96];              /* version/cipher of the first handshake */
 extern long PBKDF2_RUNS, PBKDF2_CACHED;
 /* The account's name and password. */
 void acct_name(int acct, char *out, size_t cap);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -496,11 +497,14 @@ void net_flush_all(void)
     }
 }
 
-void net_turn(int timeout_ms)
+void net_turn(int timeout_ms) { net_turn_ns((int64_t)timeout_ms * 1000000); }
+
+void net_turn_ns(int64_t timeout_ns)
 {
     struct epoll_event ev[1024];
     int max = NET_BATCH > 0 && NET_BATCH <= 1024 ? NET_BATCH : 64;
-    int n = epoll_wait(EP, ev, max, timeout_ms);
+    struct timespec ts = {.tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000};
+    int n = epoll_pwait2(EP, ev, max, timeout_ns < 0 ? NULL : &ts, NULL);
     for (int i = 0; i < n; i++) {
         uint8_t kind = *(uint8_t *)ev[i].data.ptr;
         if (kind == KIND_LISTENER) {

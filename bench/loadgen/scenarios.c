@@ -200,10 +200,11 @@ int run_login(int argc, char **argv)
            "PBKDF2 computed here %ld times\n",
            LP.ready, m.wall, rate, LP.failed, hist_q_ms(&LP.lat, .5), hist_q_ms(&LP.lat, .99),
            m.gen_pct, per_core, m.srv_pct, PBKDF2_RUNS - pb0);
-    printf("RESULT login logins=%d failed=%d seconds=%.3f logins_per_s=%.1f p50_ms=%.2f "
-           "p99_ms=%.2f pbkdf2=%ld gen_per_core=%.0f tls=%s mech=%s%s\n",
-           LP.ready, LP.failed, m.wall, rate, hist_q_ms(&LP.lat, .5), hist_q_ms(&LP.lat, .99),
-           PBKDF2_RUNS - pb0, per_core, tls_name(), mech_name(), meter_fields(&m));
+    printf("RESULT %s logins=%d failed=%d seconds=%.3f logins_per_s=%.1f p50_ms=%.2f "
+           "p99_ms=%.2f pbkdf2=%ld gen_per_core=%.0f tls=%s mech=%s tls_info=%s%s\n",
+           O.tag ? O.tag : "login", LP.ready, LP.failed, m.wall, rate, hist_q_ms(&LP.lat, .5),
+           hist_q_ms(&LP.lat, .99), PBKDF2_RUNS - pb0, per_core, tls_name(), mech_name(), TLS_INFO[0] ? TLS_INFO : "-",
+           meter_fields(&m));
     close_all(5);
     scram_cache_save();
     return LP.failed ? 1 : 0;
@@ -251,9 +252,10 @@ int run_idle(int argc, char **argv)
            "%.1f KiB per session; %d sessions lost; server CPU while idle %.1f%%; "
            "generator RSS %ld KiB\n",
            rss0, rss1, held, rss2, hold, per, LP.lost, mh.srv_pct, self_rss_kib());
-    printf("RESULT idle sessions=%d failed=%d lost=%d rss_before_kib=%ld rss_after_kib=%ld "
+    printf("RESULT %s sessions=%d failed=%d lost=%d rss_before_kib=%ld rss_after_kib=%ld "
            "rss_end_kib=%ld kib_per_session=%.2f login_rate=%.1f idle_srv_cpu=%.1f tls=%s%s\n",
-           held, LP.failed, LP.lost, rss0, rss1, rss2, per, rate, mh.srv_pct, tls_name(),
+           O.tag ? O.tag : "idle", held, LP.failed, LP.lost, rss0, rss1, rss2, per, rate,
+           mh.srv_pct, tls_name(),
            meter_fields(&m));
     fflush(stdout);
     scram_cache_save();
@@ -398,7 +400,7 @@ static void run_level(struct level *lv, int nclients, double step, double warm, 
             next_check = now + 100000000;
         }
         nsec_t wait = last_gen + tick > now ? last_gen + tick - now : 0;
-        net_turn((int)(wait / 1000000));
+        net_turn_ns((int64_t)wait);
     }
     if (!metering)
         meter_start(&lv->m);
