@@ -228,11 +228,12 @@ def pool_accounts(n=POOL):
     return {"u%02d" % i: "u%02d-Secret" % i for i in range(n)}
 
 
-def im_server(request, tmp_path_factory, config=""):
-    """A module's server with the account pool (SERVER_CONFIG as conftest)."""
+def im_server(request, tmp_path_factory, config="", accounts=None):
+    """A module's server with the account pool (SERVER_CONFIG as conftest),
+    or only the first `accounts` of it."""
     srv = StrataServer(tmp_path_factory.mktemp("strata"),
                        config or getattr(request.module, "SERVER_CONFIG", ""),
-                       accounts=pool_accounts(pool_size(request)))
+                       accounts=pool_accounts(accounts or pool_size(request)))
     srv.start()
     return srv
 

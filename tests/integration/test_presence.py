@@ -265,11 +265,32 @@ def test_out_of_range_priority_is_clamped(im, users):
     assert a.wait_message().body == "still delivered"
 
 
+def test_ignore_presence_priority(request, tmp_path_factory):
+    """ignore_presence_priority: every non-negative priority counts alike
+    for bare-JID messages; a negative one still gets none."""
+    srv = im_server(request, tmp_path_factory, "ignore_presence_priority = true\n", accounts=2)
+    made = []
+    try:
+        for resource, prio in (("high", 10), ("low", 1), ("negative", -1)):
+            c = IMClient(srv, "u00", resource=resource, priority=prio)
+            made.append(c)
+        sender = IMClient(srv, "u01")
+        made.append(sender)
+        sender.send_message(jid("u00"), "to all alike")
+        assert made[0].wait_message().body == "to all alike"
+        assert made[1].wait_message().body == "to all alike"
+        made[2].assert_no_message()
+    finally:
+        for c in made:
+            c.close()
+        srv.check_stopped_cleanly()
+
+
 # ---- restart -------------------------------------------------------------------------
 
 @pytest.fixture
 def own_server(request, tmp_path_factory):
-    srv = im_server(request, tmp_path_factory)
+    srv = im_server(request, tmp_path_factory, accounts=4)
     yield srv
     srv.check_stopped_cleanly()
 

@@ -239,7 +239,7 @@ def test_versions_grow_and_old_ones_fall_back_to_the_full_roster(im, users):
 
 @pytest.fixture
 def own_server(request, tmp_path_factory):
-    srv = im_server(request, tmp_path_factory)
+    srv = im_server(request, tmp_path_factory, accounts=8)
     yield srv
     srv.check_stopped_cleanly()
 

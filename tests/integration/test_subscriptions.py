@@ -423,7 +423,7 @@ def test_both_unsubscribe_and_cancel(server, im, users):
 
 @pytest.fixture
 def own_server(request, tmp_path_factory):
-    srv = im_server(request, tmp_path_factory)
+    srv = im_server(request, tmp_path_factory, accounts=8)
     yield srv
     srv.check_stopped_cleanly()
 
