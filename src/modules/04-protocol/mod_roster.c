@@ -291,7 +291,7 @@ static int on_other(struct strata_event *ev, void *ud)
 
 static int on_bind(struct strata_event *ev, void *ud)
 {
-    roster_pin(ud, ev->origin->jid.node); /* loaded by the time the client asks */
+    roster_pin(ud, ev->origin->jid.node); /* kept from its first use to the last session */
     return STRATA_PASS;
 }
 

@@ -197,7 +197,8 @@ static void do_probe(struct roster *r, void *ud)
     probe_free(pr);
 }
 
-/* Answers a probe of `bare` (an account of `h`) by `prober`. */
+/* Answers a probe of `probed` (an account of `h`, or one of its resources)
+ * by `prober`, once the probed roster says whether it may know. */
 static void answer_probe(struct strata_host *h, const struct strata_jid *probed, const char *prober)
 {
     struct strata_jid pj;

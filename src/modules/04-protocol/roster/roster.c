@@ -27,7 +27,7 @@ struct op {
     struct op *next;
 };
 
-enum load_state { LOADING, READY, FAILED };
+enum load_state { UNLOADED, LOADING, READY, FAILED };
 
 struct roster {
     struct roster_host *rh;
@@ -39,6 +39,7 @@ struct roster {
     uint64_t version;
     uint64_t floor;
     enum load_state state;
+    bool known; /* a session of the user is bound: the account exists */
     bool exists;
     bool load_failed;
     bool draining;
@@ -196,7 +197,7 @@ static void drain(struct roster *r)
         return;
     }
     r->draining = true;
-    while (r->head && r->state != LOADING) {
+    while (r->head && r->state != LOADING && r->state != UNLOADED) {
         struct op *op = r->head;
         r->head = op->next;
         if (!r->head) {
@@ -346,7 +347,8 @@ static void on_keys(int status, const char *const *names, size_t count_, void *d
     load_step_done(r, status);
 }
 
-/* Starts a load: three requests (account, version, keys), then one per item. */
+/* Starts a load: the version and the keys (and the account, unless a
+ * session vouches for it), then one request per item. */
 static void start_load(struct roster *r)
 {
     struct strata_store *s = store_of(r);
@@ -354,8 +356,11 @@ static void start_load(struct roster *r)
     struct strata_store_where w = where_of(r);
     r->state = LOADING;
     r->loads = 1; /* held while submitting, so nothing finishes early */
+    r->pins++;    /* and not freed by a failure inside this function */
     int rc = s ? 0 : STRATA_ECLOSED;
-    if (rc == 0 && (rc = strata_store_keyval_get(s, &acc, on_account, r, NULL)) == 0) {
+    if (r->known) {
+        r->exists = true;
+    } else if (rc == 0 && (rc = strata_store_keyval_get(s, &acc, on_account, r, NULL)) == 0) {
         r->loads++;
     }
     if (rc == 0 && (rc = strata_store_keyval_get(s, &w, on_meta, r, NULL)) == 0) {
@@ -365,8 +370,10 @@ static void start_load(struct roster *r)
         r->loads++;
     }
     load_step_done(r, rc);
+    r->pins--;
 }
 
+/* The roster object of `user`, made (not loaded) when there is none. */
 static struct roster *get(struct roster_host *rh, const char *user)
 {
     struct roster *r = strmap_get(&rh->rosters, user);
@@ -378,15 +385,13 @@ static struct roster *get(struct roster_host *rh, const char *user)
     r->user = xstrdup(user);
     r->bare = xasprintf("%s@%s", user, rh->host->name);
     strmap_put(&rh->rosters, user, r);
-    r->pins++; /* not freed while its load is started */
-    start_load(r);
-    r->pins--;
     return r;
 }
 
 void roster_pin(struct roster_host *rh, const char *user)
 {
     struct roster *r = get(rh, user);
+    r->known = true;
     r->pins++;
 }
 
@@ -403,6 +408,9 @@ void roster_with(struct roster_host *rh, const char *user, roster_fn *fn, void *
 {
     struct roster *r = get(rh, user);
     r->pins++;
+    if (r->state == UNLOADED) {
+        start_load(r); /* may finish at once, when storage refuses */
+    }
     if (r->state != LOADING && !r->head) {
         fn(r, ud);
         r->pins--;

@@ -3,10 +3,12 @@
  * (iq get/set, 04-protocol) and the presence module (broadcast, probes,
  * subscriptions, 05-services) share.
  *
- * A user's roster is loaded from the store when something needs it and
- * kept while the user has sessions (each bound session pins it) or work is
- * queued on it; an offline user's roster is loaded for the one subscription
- * stanza that needs it and dropped afterwards. Work on one user's roster is
+ * A user's roster is loaded from the store when something first needs it
+ * (a roster get, presence, a subscription) and kept while the user has
+ * sessions (each bound session pins it) or work is queued on it; an
+ * offline user's roster is loaded for the one subscription stanza that
+ * needs it and dropped afterwards. A session that never uses its roster
+ * costs no storage request. Work on one user's roster is
  * serialized: roster_with() runs callbacks in the order they were queued,
  * each once the roster is loaded, so a subscription handled while the
  * roster still loads cannot overtake an earlier one.
@@ -56,8 +58,9 @@ struct roster_host *roster_host_get(struct strata_host *h);
 /* Sets the most contacts one account may have (option roster_max_items). */
 void roster_host_set_max_items(struct roster_host *rh, size_t max);
 
-/* Keeps `user`'s roster loaded (and starts loading it) until the matching
- * roster_unpin(): one pin per bound session. */
+/* Keeps `user`'s roster, once loaded, until the matching roster_unpin():
+ * one pin per bound session (which also vouches that the account exists,
+ * so loading skips that check). */
 void roster_pin(struct roster_host *rh, const char *user);
 void roster_unpin(struct roster_host *rh, const char *user);
 
