@@ -104,6 +104,17 @@ def login_cell(res, name):
     return c
 
 
+def resume_cell(res):
+    kv = first(res, "login_resume")
+    if not kv:
+        return Cell()
+    c = login_cell(res, "login_resume")
+    done, resumed = num(kv.get("logins")) or 0, num(kv.get("resumed")) or 0
+    if done and resumed < 0.9 * done:
+        c.note = " (%d%% resumed)" % (100 * resumed / done)
+    return c
+
+
 def idle_cell(res, name="idle"):
     kv = first(res, name)
     if not kv:
@@ -163,6 +174,8 @@ def main():
          lambda r: login_cell(r, "login"), True),
         ("Login storm, direct TLS + SCRAM-SHA-1, logins/s",
          lambda r: login_cell(r, "login_direct"), True),
+        ("Login storm, STARTTLS, resuming the previous TLS session (ticket), logins/s",
+         lambda r: resume_cell(r), True),
         ("Idle hold: server RSS per authenticated TLS session, KiB (lower is better)",
          lambda r: idle_cell(r), False),
         ("Chat, one-to-one over TLS: delivered msgs/s at saturation",
@@ -170,6 +183,10 @@ def main():
         ("Chat: p50 latency at 2,000 msgs/s, ms", lambda r: latency_cell(r, "chat", 2000, "p50_ms"), False),
         ("Chat: p99 latency at 2,000 msgs/s, ms", lambda r: latency_cell(r, "chat", 2000, "p99_ms"), False),
         ("Chat: p99 latency at 20,000 msgs/s, ms", lambda r: latency_cell(r, "chat", 20000, "p99_ms"), False),
+        ("Chat, 1,000 pairs (a TLS record per message): delivered msgs/s at saturation",
+         lambda r: sat_cell(r, "chat_many"), True),
+        ("Chat, 1,000 pairs: p99 latency at 20,000 msgs/s, ms",
+         lambda r: latency_cell(r, "chat_many", 20000, "p99_ms"), False),
         ("Presence broadcast, 100-contact rosters: deliveries/s at saturation",
          lambda r: sat_cell(r, "presence"), True),
         ("Presence: p99 latency at 100 updates/s (10,000 deliveries/s), ms",

@@ -23,7 +23,7 @@
 struct opts O;
 const struct scenario *SC;
 SSL_CTX *CLIENT_CTX;
-long PBKDF2_RUNS, PBKDF2_CACHED;
+long PBKDF2_RUNS, PBKDF2_CACHED, TLS_RESUMED, TLS_FULL;
 
 static struct sockaddr_in ADDR_STARTTLS, ADDR_DIRECT;
 /* Every client not yet freed, for timeouts. */
@@ -123,6 +123,42 @@ void scram_cache_save(void)
     CREDS_DIRTY = false;
 }
 
+/* ---- TLS sessions to resume (--resume) ----------------------------------- */
+
+static SSL_SESSION **SESS;
+static int NSESS;
+
+/* OpenSSL hands us each session (TLS 1.3: each NewSessionTicket); the
+ * latest one per account is offered at that account's next login. */
+static int new_session(SSL *ssl, SSL_SESSION *sess)
+{
+    struct client *cl = SSL_get_app_data(ssl);
+    if (!cl || cl->acct < 0)
+        return 0;
+    if (cl->acct >= NSESS) {
+        int n = NSESS ? NSESS : 1024;
+        while (n <= cl->acct)
+            n *= 2;
+        SESS = realloc(SESS, (size_t)n * sizeof *SESS);
+        if (!SESS)
+            die("out of memory");
+        memset(SESS + NSESS, 0, (size_t)(n - NSESS) * sizeof *SESS);
+        NSESS = n;
+    }
+    if (SESS[cl->acct])
+        SSL_SESSION_free(SESS[cl->acct]);
+    SESS[cl->acct] = sess;
+    return 1; /* we keep the reference */
+}
+
+static void client_start_tls(struct client *cl)
+{
+    SSL_SESSION *s = O.resume && cl->acct < NSESS ? SESS[cl->acct] : NULL;
+    net_start_tls(&cl->c, CLIENT_CTX, false, O.domain, s, cl);
+    if (!cl->c.closed && (cl->flags & CF_RELEASE))
+        SSL_set_mode(cl->c.ssl, SSL_MODE_RELEASE_BUFFERS);
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 static void set_addr(struct sockaddr_in *sa, int port)
@@ -139,6 +175,11 @@ void client_global_init(void)
     set_addr(&ADDR_STARTTLS, O.port);
     set_addr(&ADDR_DIRECT, O.tls_port);
     CLIENT_CTX = tls_client_ctx(O.tls_groups, false);
+    if (O.resume) {
+        SSL_CTX_set_session_cache_mode(CLIENT_CTX,
+                                       SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+        SSL_CTX_sess_set_new_cb(CLIENT_CTX, new_session);
+    }
     cache_load();
 }
 
@@ -400,9 +441,7 @@ static void on_xml(struct conn *c, enum xev ev, const char *s, size_t n)
             return;
         }
         cl->st = CS_TLS;
-        net_start_tls(c, CLIENT_CTX, false, O.domain);
-        if (cl->flags & CF_RELEASE)
-            SSL_set_mode(c->ssl, SSL_MODE_RELEASE_BUFFERS);
+        client_start_tls(cl);
         return;
     case CS_FEAT1: {
         if (!is_features(s, n))
@@ -495,9 +534,7 @@ static void on_connected(struct conn *c)
     struct client *cl = (struct client *)c;
     if (O.tls_mode == TLS_DIRECT) {
         cl->st = CS_TLS;
-        net_start_tls(c, CLIENT_CTX, false, O.domain);
-        if (cl->flags & CF_RELEASE)
-            SSL_set_mode(c->ssl, SSL_MODE_RELEASE_BUFFERS);
+        client_start_tls(cl);
         return;
     }
     send_header(cl);
@@ -512,6 +549,10 @@ static void on_tls_up(struct conn *c)
     if (!TLS_INFO[0])
         snprintf(TLS_INFO, sizeof TLS_INFO, "%s/%s", SSL_get_version(c->ssl),
                  SSL_get_cipher_name(c->ssl));
+    if (SSL_session_reused(c->ssl))
+        TLS_RESUMED++;
+    else
+        TLS_FULL++;
     send_header(cl);
     cl->st = CS_FEAT1;
 }

@@ -133,7 +133,9 @@ extern int NET_BATCH;                /* epoll events per turn */
 void net_init(void);
 /* Starts a non-blocking connect of `c` (already zeroed and given ops). */
 int net_connect(struct conn *c, const struct sockaddr_in *sa);
-void net_start_tls(struct conn *c, SSL_CTX *ctx, bool server, const char *sni);
+/* `sess`: a client session to resume (or NULL); `app`: SSL_set_app_data. */
+void net_start_tls(struct conn *c, SSL_CTX *ctx, bool server, const char *sni, SSL_SESSION *sess,
+                   void *app);
 void net_dirty(struct conn *c);         /* call after appending to c->out */
 void net_send(struct conn *c, const void *d, size_t n);
 void net_sends(struct conn *c, const char *s);
@@ -171,6 +173,7 @@ struct opts {
     int verbose;
     int no_fast_cert;
     const char *tag;                    /* RESULT name instead of the scenario's */
+    int resume;                         /* offer TLS session resumption */
 };
 extern struct opts O;
 
@@ -220,7 +223,7 @@ void client_check_timeouts(nsec_t now);
 void scram_cache_save(void);
 extern SSL_CTX *CLIENT_CTX;
 extern char TLS_INFO[96];              /* version/cipher of the first handshake */
-extern long PBKDF2_RUNS, PBKDF2_CACHED;
+extern long PBKDF2_RUNS, PBKDF2_CACHED, TLS_RESUMED, TLS_FULL;
 /* The account's name and password. */
 void acct_name(int acct, char *out, size_t cap);
 void acct_pass(int acct, char *out, size_t cap);

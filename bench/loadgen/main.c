@@ -50,6 +50,7 @@ int main(int argc, char **argv)
         {"server-pid", 'i', &O.server_pid, "server process for RSS and CPU readings"},
         {"scram-cache", 's', &O.scram_cache, "file keeping derived SCRAM keys across runs"},
         {"tls-groups", 's', &O.tls_groups, "TLS key exchange groups (OpenSSL list)"},
+        {"resume", 'b', &O.resume, "resume TLS sessions (tickets) from earlier logins of an account"},
         {"tag", 's', &O.tag, "name RESULT lines with this instead of the scenario"},
         {"batch", 'i', &NET_BATCH, "socket events handled per loop turn before flushing"},
         {"tls-ciphersuites", 's', &O.tls_ciphersuites, "TLS 1.3 cipher suites, in order"},

@@ -144,7 +144,8 @@ static bool send_wire(struct conn *c)
     return true;
 }
 
-void net_start_tls(struct conn *c, SSL_CTX *ctx, bool server, const char *sni)
+void net_start_tls(struct conn *c, SSL_CTX *ctx, bool server, const char *sni, SSL_SESSION *sess,
+                   void *app)
 {
     c->ssl = SSL_new(ctx);
     c->rbio = BIO_new(BIO_s_mem());
@@ -153,12 +154,15 @@ void net_start_tls(struct conn *c, SSL_CTX *ctx, bool server, const char *sni)
         die("SSL_new failed");
     BIO_set_mem_eof_return(c->rbio, -1); /* empty means "wait", not EOF */
     SSL_set_bio(c->ssl, c->rbio, c->wbio);
+    SSL_set_app_data(c->ssl, app);
     if (server) {
         SSL_set_accept_state(c->ssl);
     } else {
         SSL_set_connect_state(c->ssl);
         if (sni)
             SSL_set_tlsext_host_name(c->ssl, sni);
+        if (sess && SSL_set_session(c->ssl, sess) != 1)
+            die("SSL_set_session failed");
     }
     /* clear text queued before (<proceed/>) goes out first */
     if (buf_used(&c->out)) {
@@ -202,6 +206,15 @@ void net_close(struct conn *c, const char *why)
         return;
     c->closed = true;
     epoll_ctl(EP, EPOLL_CTL_DEL, c->fd, NULL);
+    if (c->ssl && c->tls == 2) {
+        /* close_notify, as clients send it; without it OpenSSL also marks
+         * the session not resumable (ssl_clear_bad_session). */
+        ERR_clear_error();
+        SSL_shutdown(c->ssl);
+        pump_wbio(c);
+        if (buf_used(&c->wire))
+            (void)!send(c->fd, c->wire.p + c->wire.off, buf_used(&c->wire), MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
     if (c->ssl) {
         SSL_free(c->ssl); /* frees the BIOs too */
         c->ssl = NULL;

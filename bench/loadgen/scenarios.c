@@ -177,16 +177,27 @@ static const struct scenario LOGIN_SC = {
 
 int run_login(int argc, char **argv)
 {
-    int count = O.users, conc = 200;
+    int count = O.users, conc = 200, warmup = 0;
     double max_s = 120;
     const struct optdef t[] = {
         {"count", 'i', &count, "logins (accounts are reused round-robin)"},
         {"concurrency", 'i', &conc, "logins in flight at once"},
+        {"warmup", 'i', &warmup, "logins before the measured ones (e.g. to collect TLS tickets)"},
         {"max-time", 'd', &max_s, "give up after this many seconds"},
         {0, 0, 0, 0}};
     parse_opts(argc, argv, t, "login");
     install_signals();
     SC = &LOGIN_SC;
+    if (warmup > 0) {
+        struct meter mw;
+        lp_init(warmup, conc, 0, false);
+        lp_run(&mw, max_s);
+        close_all(5);
+        printf("# warm-up: %d logins (%d failed), %ld TLS sessions resumed, %ld full handshakes\n",
+               LP.ready, LP.failed, TLS_RESUMED, TLS_FULL);
+        free(LP.cls);
+        TLS_RESUMED = TLS_FULL = 0;
+    }
     lp_init(count, conc, 0, false);
     printf("# login storm: %d logins, %d in flight, TLS %s, %s\n", count, conc, tls_name(),
            mech_name());
@@ -201,10 +212,10 @@ int run_login(int argc, char **argv)
            LP.ready, m.wall, rate, LP.failed, hist_q_ms(&LP.lat, .5), hist_q_ms(&LP.lat, .99),
            m.gen_pct, per_core, m.srv_pct, PBKDF2_RUNS - pb0);
     printf("RESULT %s logins=%d failed=%d seconds=%.3f logins_per_s=%.1f p50_ms=%.2f "
-           "p99_ms=%.2f pbkdf2=%ld gen_per_core=%.0f tls=%s mech=%s tls_info=%s%s\n",
+           "p99_ms=%.2f pbkdf2=%ld gen_per_core=%.0f tls=%s mech=%s tls_info=%s resumed=%ld%s\n",
            O.tag ? O.tag : "login", LP.ready, LP.failed, m.wall, rate, hist_q_ms(&LP.lat, .5),
-           hist_q_ms(&LP.lat, .99), PBKDF2_RUNS - pb0, per_core, tls_name(), mech_name(), TLS_INFO[0] ? TLS_INFO : "-",
-           meter_fields(&m));
+           hist_q_ms(&LP.lat, .99), PBKDF2_RUNS - pb0, per_core, tls_name(), mech_name(),
+           TLS_INFO[0] ? TLS_INFO : "-", TLS_RESUMED, meter_fields(&m));
     close_all(5);
     scram_cache_save();
     return LP.failed ? 1 : 0;
@@ -462,6 +473,8 @@ static void rising(const char *name, const char *unit, const char *rates_s, int 
                    double step, double warm, int tick_ms, bool (*gen)(struct client *, nsec_t),
                    double per_unit, int extra)
 {
+    if (O.tag)
+        name = O.tag;
     double rates[64];
     int nr = parse_rates(rates_s, rates, 64);
     uint64_t sent_all = 0;

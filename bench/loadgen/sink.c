@@ -277,7 +277,7 @@ static void sink_xml(struct conn *c, enum xev ev, const char *st, size_t n)
         if (xml_is(st, n, "starttls")) {
             net_sends(c, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
             s->st = SS_TLS;
-            net_start_tls(c, SCTX, true, NULL);
+            net_start_tls(c, SCTX, true, NULL, NULL, NULL);
         }
         return;
     case SS_AUTH:
@@ -341,7 +341,7 @@ static void sink_accept(int fd, void *arg)
     net_adopt(&s->c, fd);
     if (arg) { /* the direct-TLS listener */
         s->st = SS_TLS;
-        net_start_tls(&s->c, SCTX, true, NULL);
+        net_start_tls(&s->c, SCTX, true, NULL, NULL, NULL);
     }
 }
 
