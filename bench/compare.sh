@@ -391,6 +391,15 @@ EOF
     PIDS+=("$pid")
     log "ejabberd: $(dpkg-query -W -f='${Version}' ejabberd), importing $ACCOUNTS accounts with ejabberdctl import_piefxis"
     (cd "$d" && "${ec[@]}" import_piefxis "$d/users.xml") 2>&1 | grep -v "inetrc\|^$\|ERROR REPORT" >&2 || true
+    # ejabberdctl may return (its call timeout) while the import goes on:
+    # wait until every account exists.
+    local n=0
+    for _ in $(seq 1 100); do
+        n=$( (cd "$d" && "${ec[@]}" registered_users "$DOMAIN") 2>/dev/null | grep -c '^u[0-9]' || true)
+        [ "$n" -ge "$ACCOUNTS" ] && break
+        sleep 3
+    done
+    [ "$n" -ge "$ACCOUNTS" ] || die "ejabberd has $n of $ACCOUNTS accounts after the import"
     run_scenarios ejabberd "$pid" "$port" "$tport"
     (cd "$d" && timeout 30 "${ec[@]}" stop) >/dev/null 2>&1 || true
     stop_pid "$pid" 20

@@ -153,7 +153,10 @@ def ratio(a, b, higher_better=True):
     if a.value is None or b.value is None or b.value == 0 or a.text or b.text:
         return "n/a"
     r = a.value / b.value
-    s = "%.2fx" % r if r < 10 else "%.1fx" % r
+    if r < 0.1:
+        s = "1/%.0f" % (1 / r) if r > 0 else "0x"
+    else:
+        s = "%.2fx" % r if r < 10 else "%.1fx" % r
     if a.at_least or b.at_least or a.lower_bound or b.lower_bound:
         s += " (bound)"
     return s
