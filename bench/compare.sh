@@ -2,7 +2,7 @@
 # bench/compare.sh: identical loads against Strata, Prosody and ejabberd on
 # this machine, side by side, with ratios. See docs/performance.md.
 #
-#   bench/compare.sh [--quick] [--servers "strata prosody ejabberd"] [--out DIR]
+#   bench/compare.sh [--quick] [--servers "strata prosody ejabberd"] [--out DIR] [--keep]
 #
 # Each server gets its own configuration and data folder under a new
 # /tmp/strata-bench.XXXXXX, free loopback ports (127.0.0.1 only), the same
@@ -11,7 +11,8 @@
 # usermanager and rostermanager), `ejabberdctl import_piefxis` (XEP-0227).
 # The server runs pinned to core 0 (taskset -c 0), the generator
 # (build-bench/bench/xmpp_load) to core 1. Every process started here is
-# stopped by its pid on exit.
+# stopped by its pid on exit; the servers' data folders are removed at the
+# end unless --keep is given (the results stay).
 #
 # Environment: STRATA_BIN (default build-bench/src/strata), XMPP_LOAD
 # (default build-bench/bench/xmpp_load), and the sizes below.
@@ -22,6 +23,7 @@ STRATA_BIN="${STRATA_BIN:-$REPO/build-bench/src/strata}"
 XMPP_LOAD="${XMPP_LOAD:-$REPO/build-bench/bench/xmpp_load}"
 SERVERS="strata prosody ejabberd"
 OUT=""
+KEEP=""
 DOMAIN="bench.test"
 
 # Sizes: identical for every server.
@@ -49,6 +51,7 @@ while [ $# -gt 0 ]; do
             shift ;;
         --servers) SERVERS="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
+        --keep) KEEP=1; shift ;;
         -h|--help) usage ;;
         *) echo "compare.sh: unknown argument $1" >&2; usage ;;
     esac
@@ -63,9 +66,14 @@ ulimit -n "$(ulimit -Hn)"
 
 WORK="$(mktemp -d /tmp/strata-bench.XXXXXX)"
 chmod 755 "$WORK"
-# A copy: rebuilding the tree during a run does not change the generator.
+# Copies: rebuilding the tree during a run changes neither binary.
 cp "$XMPP_LOAD" "$WORK/xmpp_load"
 XMPP_LOAD="$WORK/xmpp_load"
+if [ -x "$STRATA_BIN" ]; then
+    STRATA_REV="$(cd "$REPO" && git describe --always --dirty 2>/dev/null || echo unknown)"
+    cp "$STRATA_BIN" "$WORK/strata.bin"
+    STRATA_BIN="$WORK/strata.bin"
+fi
 OUT="${OUT:-$WORK/results}"
 mkdir -p "$OUT"
 
@@ -216,7 +224,7 @@ limits_connections_per_ip = 100000
 limits = { c2s = { rate = "1000mb/s", burst = "2s" } }
 VirtualHost "$DOMAIN"
 EOF
-    log "strata: $(cd "$REPO" && git describe --always --dirty 2>/dev/null || echo unknown), creating $ACCOUNTS accounts with strata user add"
+    log "strata: ${STRATA_REV:-unknown}, creating $ACCOUNTS accounts with strata user add"
     # The first one alone: two processes creating the database at once
     # fail ("cannot use it as a database in WAL mode: database is locked").
     echo "pw1" | "$STRATA_BIN" user add "u1@$DOMAIN" --config "$d/strata.cfg.lua" >/dev/null
@@ -420,3 +428,7 @@ for s in $SERVERS; do
 done
 python3 "$REPO/bench/table.py" "$OUT" | tee "$OUT/table.md"
 log "raw output: $OUT/*.txt"
+if [ -z "$KEEP" ]; then
+    for s in strata prosody ejabberd; do rm -rf "${WORK:?}/$s" "$WORK/$s.scram"; done
+    rm -f "$WORK/strata.bin" "$WORK/xmpp_load"
+fi

@@ -23,6 +23,7 @@ cleanup() {
         kill -TERM "$SINK_PID"
         wait "$SINK_PID" 2>/dev/null || true
     fi
+    rm -rf "${WORK:?}"
 }
 trap cleanup EXIT
 
