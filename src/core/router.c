@@ -41,8 +41,11 @@ void router_bounce(struct strata_server *s, struct strata_session *origin,
 
 /* "iq" -> "iq-get" style event prefixes follow Prosody: iq events carry
  * their type, message and presence events do not. */
+/* PERF: ev.data carries the prepared `to` (const struct strata_jid *), so
+ * the modules that route the stanza do not prepare it again (stringprep is
+ * a visible share of the cost per message). NULL for "broadcast". */
 static int fire(struct strata_host *h, struct strata_session *origin, struct strata_stanza *st,
-                const char *target)
+                const char *target, const struct strata_jid *to)
 {
     char name[64];
     snprintf(name, sizeof name, "%s/%s", strata_stanza_name(st), target);
@@ -50,7 +53,7 @@ static int fire(struct strata_host *h, struct strata_session *origin, struct str
     if (id < 0) {
         return STRATA_PASS;
     }
-    struct strata_event ev = {.id = id, .host = h, .origin = origin, .stanza = st};
+    struct strata_event ev = {.id = id, .host = h, .origin = origin, .stanza = st, .data = (void *)to};
     return strata_hooks_fire(h->hooks, &ev);
 }
 
@@ -88,8 +91,8 @@ void router_route(struct strata_server *s, struct strata_session *origin, struct
             strata_jid_bare_equal(&to, &origin->jid)) {
             target = "self";
         }
-        if (fire(h, origin, st, target) == STRATA_PASS &&
-            (strcmp(target, "self") != 0 || fire(h, origin, st, "bare") == STRATA_PASS)) {
+        if (fire(h, origin, st, target, &to) == STRATA_PASS &&
+            (strcmp(target, "self") != 0 || fire(h, origin, st, "bare", &to) == STRATA_PASS)) {
             unhandled(s, origin, st);
         }
     }
@@ -137,7 +140,7 @@ void router_from_client(struct strata_session *c, struct strata_stanza *st)
             /* RFC 6121 §4.2-4.5: presence without `to` is the client's
              * broadcast, not a stanza to its own account: "presence/
              * broadcast"; dropped when no module takes it (§4.3). */
-            fire(c->host, c, own, "broadcast");
+            fire(c->host, c, own, "broadcast", NULL);
             strata_stanza_unref(own);
             return;
         }

@@ -9,7 +9,8 @@
  * presence without 'to' (RFC 6121 §4.2-4.5; its 'to' is stamped with the
  * client's bare JID like any other stanza without one). Modules (message,
  * iq, presence, disco...) do the delivery; what nobody handles gets the
- * error RFC 6120 names.
+ * error RFC 6120 names. On these routing events ev->data is the stanza's
+ * prepared `to` (const struct strata_jid *), NULL on "presence/broadcast". 
  */
 #ifndef STRATA_CORE_ROUTER_H
 #define STRATA_CORE_ROUTER_H

@@ -78,18 +78,16 @@ static int on_self(struct strata_event *ev, void *ud)
 
 static int on_full(struct strata_event *ev, void *ud)
 {
-    struct strata_jid to;
-    const char *text = strata_stanza_attr(ev->stanza, "to");
-    if (strata_jid_parse(text, strlen(text), &to) < 0) {
+    const struct strata_jid *to = ev->data; /* prepared by the router */
+    if (!to) {
         return finish(ev, STRATA_PASS);
     }
-    char *bare = strata_jid_to_string(&to, true);
-    struct strata_session *c = sessions_find(ev->host, bare, to.resource);
+    char *bare = strata_jid_to_string(to, true);
+    struct strata_session *c = sessions_find(ev->host, bare, to->resource);
     if (c && c->state == C2S_ACTIVE) {
         router_deliver(c, ev->stanza);
     }
     free(bare);
-    strata_jid_clear(&to);
     return finish(ev, c ? STRATA_HANDLED : STRATA_PASS);
 }
 

@@ -82,27 +82,24 @@ static int deliver_bare(struct strata_event *ev, const char *bare)
 
 static int on_bare(struct strata_event *ev, void *ud)
 {
-    const char *to = strata_stanza_attr(ev->stanza, "to");
-    struct strata_jid j;
-    if (strata_jid_parse(to, strlen(to), &j) < 0) {
+    const struct strata_jid *to = ev->data; /* prepared by the router */
+    if (!to) {
         return STRATA_PASS;
     }
-    char *bare = strata_jid_to_string(&j, true);
+    char *bare = strata_jid_to_string(to, true);
     int rc = deliver_bare(ev, bare);
     free(bare);
-    strata_jid_clear(&j);
     return rc;
 }
 
 static int on_full(struct strata_event *ev, void *ud)
 {
-    const char *to = strata_stanza_attr(ev->stanza, "to");
-    struct strata_jid j;
-    if (strata_jid_parse(to, strlen(to), &j) < 0) {
+    const struct strata_jid *to = ev->data; /* prepared by the router */
+    if (!to) {
         return STRATA_PASS;
     }
-    char *bare = strata_jid_to_string(&j, true);
-    struct strata_session *c = sessions_find(ev->host, bare, j.resource);
+    char *bare = strata_jid_to_string(to, true);
+    struct strata_session *c = sessions_find(ev->host, bare, to->resource);
     int rc = STRATA_HANDLED;
     if (c && c->state == C2S_ACTIVE) {
         router_deliver(c, ev->stanza);
@@ -112,7 +109,6 @@ static int on_full(struct strata_event *ev, void *ud)
         rc = deliver_bare(ev, bare); /* the resource is gone: as if to the bare JID */
     }
     free(bare);
-    strata_jid_clear(&j);
     return rc;
 }
 
