@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,6 +312,38 @@ static void test_multiline_values_point_at_their_lines(void **state)
     assert_int_equal(global("rosterx")->value.line, 11);
 }
 
+static void test_include_depth_limit(void **state)
+{
+    /* level0 includes level1 ... level19: distinct files, so no cycle. */
+    for (int i = 0; i < 20; i++) {
+        char name[32], text[64];
+        snprintf(name, sizeof name, "level%d.cfg.lua", i);
+        snprintf(text, sizeof text, "Include \"level%d.cfg.lua\"\n", i + 1);
+        free(tmp_write(fx.dir, name, text));
+    }
+    free(tmp_write(fx.dir, "level20.cfg.lua", "deepest = true\n"));
+    load("Include \"level0.cfg.lua\"\n");
+    const struct diag *d = find_diag("include-depth");
+    assert_non_null(d);
+    assert_non_null(strstr(d->message, "16"));
+    assert_null(global("deepest"));
+}
+
+static void test_file_size_limit(void **state)
+{
+    size_t n = (1 << 20) + 16;
+    char *big = malloc(n + 1);
+    memset(big, '-', n); /* one long Lua comment */
+    big[n] = '\0';
+    free(tmp_write(fx.dir, "big.cfg.lua", big));
+    free(big);
+    load("Include \"big.cfg.lua\"\nafter = 1\n");
+    const struct diag *d = find_diag("include-missing");
+    assert_non_null(d);
+    assert_non_null(strstr(d->message, "larger than 1 MiB"));
+    assert_non_null(global("after"));
+}
+
 static void test_unreadable_main_file(void **state)
 {
     fx.tree = cfg_tree_new("/nonexistent/strata.cfg.lua");
@@ -340,6 +373,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_runaway_loop_is_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_bomb_is_stopped, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multiline_values_point_at_their_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_include_depth_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_size_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreadable_main_file, setup, teardown),
     };
     return cmocka_run_group_tests_name("config/loader", tests, NULL, NULL);
